@@ -1,0 +1,34 @@
+# Set-up and entry points. `make demo` and `make test` work on a fresh clone with Python >= 3.11.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+DEMO_OUT ?= paper-output
+
+.PHONY: demo test test-all lint bench clean venv
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+venv: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+
+demo: venv
+	$(BIN)/tisot transport --units si --energy 100 --delta-sd 30 --mz 0.7071 --alpha 0.02
+	$(BIN)/tisot response --method analytic --energy 1 --delta-sd 0.3 --alpha 0.02 --q 0.001,0 --omega 0.00001
+	$(BIN)/python examples/eq17_estimate.py
+
+test: $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/python -m ruff check src tests benchmarks examples
+	$(BIN)/python -m pytest -q
+
+test-all: test
+	$(BIN)/python -m pytest -q -m slow
+
+lint: $(BIN)/python
+	$(BIN)/python -m ruff check src tests benchmarks examples
+	$(BIN)/python -m ruff format --check src tests benchmarks examples
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis $(DEMO_OUT)

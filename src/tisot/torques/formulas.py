@@ -1,0 +1,115 @@
+"""Torques on the FM magnetization from the surface electrons (Eqs. 3, 4, 16, 17).
+
+All torques are rates dm/dt in 1/s (SI); m is a unit vector (..., 3), z the TI normal.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._validation import finite, positive
+from ..model.coupling import (
+    Coupling,
+    damping_prefactor,
+    diffusive_strength,
+    fieldlike_coefficient,
+)
+from ..model.surface import SurfaceModel
+
+Z_HAT = np.array([0.0, 0.0, 1.0])
+
+
+def _unit(m) -> np.ndarray:
+    m = np.asarray(finite("m", m), dtype=float)
+    if m.shape[-1:] != (3,):
+        raise ValueError(f"m must have shape (..., 3), got {m.shape}")
+    norm = np.linalg.norm(m, axis=-1, keepdims=True)
+    if np.any(norm == 0):
+        raise ValueError("m must be nonzero (|m| > 0); it is normalised to a unit vector")
+    return m / norm
+
+
+def _in_plane3(v, name: str) -> np.ndarray:
+    v = np.asarray(finite(name, v), dtype=float)
+    if v.shape[-1:] != (2,):
+        raise ValueError(f"{name} must have shape (..., 2) (in-plane x, y), got {v.shape}")
+    return np.concatenate([v, np.zeros((*v.shape[:-1], 1))], axis=-1)
+
+
+def fieldlike_torque(m, current_density, model: SurfaceModel, coupling: Coupling) -> np.ndarray:
+    """T_FL = (J_sd A / (hbar e v)) m x (z x J), Eq. (3).
+
+    ``current_density`` is the sheet current J (..., 2) in A/m. Exact for any q, omega, disorder.
+    """
+    m = _unit(m)
+    J = _in_plane3(current_density, "current_density")
+    return fieldlike_coefficient(model, coupling) * np.cross(m, np.cross(Z_HAT, J))
+
+
+def diffusive_drive(
+    model: SurfaceModel,
+    coupling: Coupling,
+    q,
+    omega,
+    field_amplitude,
+    *,
+    dephasing_rate: float = 0.0,
+) -> np.ndarray:
+    """Complex amplitude f = eta i D q.E / (i omega - D q^2 - 1/tau_phi), Eq. (4), in 1/s.
+
+    For E(r, t) = Re[E_q exp(i q.r - i omega t)] the diffusive torque is Re[f e^{...}] m x m_perp.
+    q in 1/m (..., 2), omega in rad/s (>= 0), E in V/m (..., 2), dephasing_rate 1/tau_phi in 1/s
+    (>= 0; it regularises the dc 1/q singularity, see the text after Eq. 4).
+    """
+    s = model._require_scales("diffusive_drive")
+    q = np.asarray(finite("q", q), dtype=float)
+    E = np.asarray(finite("field_amplitude", field_amplitude), dtype=complex)
+    omega = np.asarray(positive("omega", omega, strict=False), dtype=float)
+    positive("dephasing_rate", dephasing_rate, strict=False)
+    D = model.diffusion_constant * s.diffusion
+    qE = q[..., 0] * E[..., 0] + q[..., 1] * E[..., 1]
+    denom = 1j * omega - D * np.sum(q * q, axis=-1) - dephasing_rate
+    if np.any(denom == 0):
+        raise ValueError("q = 0, omega = 0 and dephasing_rate = 0 together: the dc drive diverges")
+    return diffusive_strength(model, coupling) * 1j * D * qE / denom
+
+
+def diffusive_torque(m, drive) -> np.ndarray:
+    """T_diff = f m x m_perp with m_perp = m_z z, Eq. (4); ``drive`` is f (real, 1/s)."""
+    m = _unit(m)
+    m_perp = m[..., 2:3] * Z_HAT
+    return np.asarray(drive)[..., None] * np.cross(m, m_perp)
+
+
+def gilbert_torque(
+    m, dm_dt, model: SurfaceModel, coupling: Coupling, *, hall: bool = True
+) -> np.ndarray:
+    """Anisotropic Gilbert damping of Eq. (16), in 1/s.
+
+    T_GD = (J_sd^2 A S / (pi hbar^2 v^2)) m x (sigma0 dm_par/dt + (sigma_H/m_z) dm_par/dt x m_perp)
+
+    sigma0 and sigma_H are evaluated at Delta_z = Delta_sd m_z of the given m (they depend on
+    m_z^2); (sigma_H/m_z) dm_par x m_perp = sigma_H dm_par x z, regular at m_z = 0.
+    There is no dm_z/dt term at all (Q(q = 0) = 0).
+    """
+    m = _unit(m)
+    dm = np.asarray(finite("dm_dt", dm_dt), dtype=float)
+    dm_par = dm * np.array([1.0, 1.0, 0.0])
+    e, dsd, a = model.fermi_energy, model.exchange_energy, model.disorder
+    dz = dsd * m[..., 2]
+    s0 = (e**2 - dz**2) / (np.pi * a * (e**2 + 3 * dz**2))  # Eq. (9)
+    sh = 8 * e * dz**3 / (e**2 + 3 * dz**2) ** 2  # Eq. (9)
+    inner = s0[..., None] * dm_par
+    if hall:
+        inner = inner + sh[..., None] * np.cross(dm_par, Z_HAT)
+    return damping_prefactor(model, coupling) * np.cross(m, inner)
+
+
+def torque_ratio(model: SurfaceModel, q: float) -> float:
+    """|T_diff| / |T_FL| = (Delta_sd / (hbar q v)) / sigma0 of Eq. (17) (omega << D q^2).
+
+    ``q`` in model units E0/(hbar v). The geometric factors |m x m_perp| vs |m x (z x J)| are
+    taken equal, as the paper does for m at about 45 degrees to the surface.
+    """
+    q = float(positive("q", q))
+    return abs(model.exchange_energy) / q / model.sigma0
