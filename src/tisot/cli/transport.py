@@ -47,7 +47,7 @@ def transport(
     units: UnitsOpt = Units.dimensionless,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
-    """sigma0, sigma_H (Eq. 9), D, tau_tr and the mean free path ell = v tau_tr."""
+    """sigma0, sigma_H (Eq. 9), D, tau_tr and the mean free path ell = sqrt(D tau_tr)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:

@@ -12,12 +12,13 @@ sigma_0        ``sigma0``             e^2/h, Eq. (9)
 sigma_H        ``sigma_hall``         e^2/h, Eq. (9)
 D              ``diffusion_constant`` hbar v^2/E0
 tau_tr         ``transport_time``     hbar/E0
-ell            ``mean_free_path``     hbar v/E0, ell = v tau_tr
+ell            ``mean_free_path``     hbar v/E0, ell = sqrt(D tau_tr)
 =============  =====================  ===========================
 
-Note on tau_tr: the paper's tau_tr = hbar eps sigma0 / (eps^2 + Delta_z^2) obeys D = v^2 tau_tr;
-the usual 2D transport time (D = v^2 tau / 2) is twice as long. ``mean_free_path`` follows the
-paper (ell = v tau_tr = sqrt(D tau_tr)), so D q^2 tau_tr = (q ell)^2.
+Note on tau_tr: at Delta_z = 0 the paper's tau_tr = hbar eps sigma0 / (eps^2 + Delta_z^2) obeys
+D = v^2 tau_tr, whereas the usual 2D transport time (D = v^2 tau / 2) is twice as long.
+``mean_free_path`` is the paper's diffusion length L_D = sqrt(D tau_tr) (App. B), so that
+D q^2 tau_tr = (q ell)^2 exactly; at Delta_z = 0 it equals v tau_tr.
 """
 
 from __future__ import annotations
@@ -41,7 +42,7 @@ class TransportCoefficients:
     sigma_hall: float  #: anomalous Hall conductivity, e^2/h
     diffusion_constant: float  #: D, m^2/s (SI) or hbar v^2/E0
     transport_time: float  #: tau_tr, s (SI) or hbar/E0
-    mean_free_path: float  #: ell = v tau_tr, m (SI) or hbar v/E0
+    mean_free_path: float  #: ell = sqrt(D tau_tr), m (SI) or hbar v/E0
     units: str  #: "si" or "dimensionless"
 
     def as_dict(self) -> dict[str, float | str]:
@@ -211,8 +212,8 @@ class SurfaceModel:
 
     @property
     def mean_free_path(self) -> float:
-        """ell = v tau_tr (paper's tau_tr; see module docstring)."""
-        return self.transport_time
+        """ell = L_D = sqrt(D tau_tr) (App. B), = v tau_tr at Delta_z = 0; see module docstring."""
+        return math.sqrt(self.diffusion_constant * self.transport_time)
 
     def transport(self, units: str = "dimensionless") -> TransportCoefficients:
         """sigma0, sigma_H, D, tau_tr, ell in ``units`` ("dimensionless" or "si")."""
