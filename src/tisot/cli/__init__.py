@@ -1,4 +1,5 @@
 """Command-line interface: ``tisot --help``. Each module registers its commands on ``app``."""
 
+from . import run as _run  # noqa: F401
 from . import transport as _transport  # noqa: F401
 from .main import app as app

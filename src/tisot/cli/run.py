@@ -1,0 +1,102 @@
+"""`tisot run CONFIG.toml` (one calculation) and `tisot sweep CONFIG.toml` (a resumable grid)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .main import app, fail
+
+ConfigArg = Annotated[
+    Path, typer.Argument(help="TOML run config (see docs/getting-started.md).", show_default=False)
+]
+OutOpt = Annotated[
+    Path | None,
+    typer.Option("--out", help="Output file (overrides output.path): .nc netCDF, .zarr Zarr."),
+]
+
+
+def _load(config: Path):
+    from ..io import load_config
+
+    try:
+        return load_config(config)
+    except ValueError as err:
+        fail(f"{config}: {err}")
+
+
+def _summary(ds) -> None:
+    """Print the scalar outputs of a single run; tensors row by row."""
+    table = Table(title=ds.attrs.get("title", "result"))
+    for col in ("quantity", "value", "unit"):
+        table.add_column(col)
+    for name, var in ds.data_vars.items():
+        values = np.atleast_1d(var.values).ravel()
+        text = ", ".join(
+            f"{v.real:.6g}{v.imag:+.6g}j" if np.iscomplexobj(v) else f"{v:.6g}" for v in values
+        )
+        table.add_row(name, text, var.attrs.get("units", ""))
+    Console().print(table)
+
+
+@app.command()
+def run(config: ConfigArg, out: OutOpt = None) -> None:
+    """Run the one calculation a config describes; print it, write it if an output is given."""
+    from ..sweeps import run_point
+
+    cfg = _load(config)
+    try:
+        ds = run_point(cfg, out=out)
+    except ValueError as err:
+        fail(str(err))
+    _summary(ds)
+    path = out or cfg.output.path
+    if path is not None:
+        typer.echo(f"wrote {path}")
+
+
+@app.command()
+def sweep(
+    config: ConfigArg,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            "--scheduler",
+            help="Address of a dask.distributed scheduler (tcp://host:8786); "
+            "default: an embedded local cluster.",
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers", min=1, help="Workers of the local cluster (default: one per core)."
+        ),
+    ] = None,
+    out: OutOpt = None,
+    fresh: Annotated[
+        bool, typer.Option("--fresh", help="Discard chunks of an interrupted run; start over.")
+    ] = False,
+    progress: Annotated[
+        bool | None,
+        typer.Option("--progress/--no-progress", help="Progress bar (default: on a terminal)."),
+    ] = None,
+) -> None:
+    """Run a config's [sweep] grid on Dask, chunk by chunk; a killed sweep resumes on rerun."""
+    from ..sweeps import run_sweep
+
+    cfg = _load(config)
+    if out is None and cfg.output.path is None:
+        fail(f"{config}: no output path; give --out FILE.nc or set output.path")
+    try:
+        ds = run_sweep(
+            cfg, out=out, workers=workers, scheduler=scheduler, fresh=fresh, progress=progress
+        )
+    except ValueError as err:
+        fail(str(err))
+    dims = ", ".join(f"{d} = {n}" for d, n in ds.sizes.items())
+    typer.echo(f"wrote {out or cfg.output.path} ({dims})")
