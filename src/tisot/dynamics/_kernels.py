@@ -1,0 +1,497 @@
+"""Compiled integrators for batches of macrospins (numba, ``cache=True``, no fastmath).
+
+Layout: state and parameters are structure-of-arrays, ``m[3, N]``, ``par[NPAR, N]`` (rows below),
+so the loop over trajectories is contiguous. Every kernel integrates one *chunk* [t_a, t_b] and
+updates its state in place; :mod:`tisot.dynamics.simulate` calls them chunk by chunk (progress,
+breakpoints). Nothing but the requested outputs and running sums is stored.
+
+* :func:`rk4_chunk` - fixed step, classical RK4 (order 4) projected on |m| = 1 after each step,
+  FSAL derivative kept for the next step; independent trajectories, blocked for the cache and
+  the vectorizer.
+* :func:`dopri_chunk` - Dormand-Prince 5(4) with per-trajectory step control and the quartic
+  dense output (Hairer, Norsett & Wanner I, II.6; Shampine 1986), independent trajectories.
+* :func:`rk4_coupled_chunk`, :func:`dopri_coupled_chunk` - the same schemes for an exchange
+  coupled grid (one global step, error norm over the whole grid).
+
+Time averages use the end-corrected trapezoid rule per step,
+int_0^h y = h (y0 + y1) / 2 + h^2 (y0' - y1') / 12 + O(h^5), which needs only the FSAL
+derivatives, so it is as accurate as the schemes themselves.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numba import njit, prange
+
+from .equation import rate
+
+# rows of the parameter table (MacrospinBatch.parameter_table)
+WX, WY, WZ, F0, OMEGA, PHASE, BX, BY, BZ, BPHASE, AG, AH, AI, NX, NY, NZ, HX, HY, HZ = range(19)
+NPAR = 19
+BLOCK = 64
+
+# Dormand-Prince 5(4) tableau
+C2, C3, C4, C5 = 1 / 5, 3 / 10, 4 / 5, 8 / 9
+A21 = 1 / 5
+A31, A32 = 3 / 40, 9 / 40
+A41, A42, A43 = 44 / 45, -56 / 15, 32 / 9
+A51, A52, A53, A54 = 19372 / 6561, -25360 / 2187, 64448 / 6561, -212 / 729
+A61, A62, A63, A64, A65 = 9017 / 3168, -355 / 33, 46732 / 5247, 49 / 176, -5103 / 18656
+B1, B3, B4, B5, B6 = 35 / 384, 500 / 1113, 125 / 192, -2187 / 6784, 11 / 84
+# error coefficients (5th minus embedded 4th order), stage 7 = f(y_new)
+E1, E3, E4, E5, E6, E7 = (
+    -71 / 57600,
+    71 / 16695,
+    -71 / 1920,
+    17253 / 339200,
+    -22 / 525,
+    1 / 40,
+)
+# dense output: y(t + s h) = y + h sum_k K_k (P_k1 s + P_k2 s^2 + P_k3 s^3 + P_k4 s^4)
+DENSE = np.array(
+    [
+        [1, -8048581381 / 2820520608, 8663915743 / 2820520608, -12715105075 / 11282082432],
+        [0, 0, 0, 0],
+        [
+            0,
+            131558114200 / 32700410799,
+            -68118460800 / 10900136933,
+            87487479700 / 32700410799,
+        ],
+        [0, -1754552775 / 470086768, 14199869525 / 1410260304, -10690763975 / 1880347072],
+        [
+            0,
+            127303824393 / 49829197408,
+            -318862633887 / 49829197408,
+            701980252875 / 199316789632,
+        ],
+        [0, -282668133 / 205662961, 2019193451 / 616988883, -1453857185 / 822651844],
+        [0, 40617522 / 29380423, -110615467 / 29380423, 69997945 / 29380423],
+    ]
+)
+
+
+@njit(cache=True, inline="always")
+def _tabulated(tab, i, t, t0, dt):
+    """Linear interpolation of tab[i] on the grid t0 + k dt; zero outside."""
+    x = (t - t0) / dt
+    nt = tab.shape[1]
+    if x < 0.0 or x > nt - 1:
+        return 0.0
+    k = min(int(x), nt - 2)
+    w = x - k
+    return (1.0 - w) * tab[i, k] + w * tab[i, k + 1]
+
+
+@njit(cache=True, inline="always")
+def _drive(par, tab, has_tab, t0, dt, i, t):
+    """f(t) and b(t) of trajectory i."""
+    f = par[F0, i] * math.cos(par[OMEGA, i] * t + par[PHASE, i])
+    if has_tab:
+        f += _tabulated(tab, i, t, t0, dt)
+    cb = math.cos(par[OMEGA, i] * t + par[BPHASE, i])
+    return f, par[BX, i] * cb, par[BY, i] * cb, par[BZ, i] * cb
+
+
+@njit(cache=True, inline="always")
+def _rate_i(par, i, mx, my, mz, wx, wy, wz, f, bx, by, bz):
+    return rate(
+        mx, my, mz, wx, wy, wz, f, bx, by, bz,
+        par[AG, i], par[AH, i], par[AI, i], par[NX, i], par[NY, i], par[NZ, i],
+    )  # fmt: skip
+
+
+@njit(cache=True, parallel=True)
+def initial_rate(m, par, tab, has_tab, t0, dt, t, k):
+    """k[:, i] = dm/dt at time t (independent trajectories)."""
+    for i in prange(m.shape[1]):
+        f, bx, by, bz = _drive(par, tab, has_tab, t0, dt, i, t)
+        k[0, i], k[1, i], k[2, i] = _rate_i(
+            par, i, m[0, i], m[1, i], m[2, i], par[WX, i], par[WY, i], par[WZ, i], f, bx, by, bz
+        )
+
+
+@njit(cache=True, parallel=True)
+def rk4_chunk(m, k, par, tab, has_tab, t0, dt, t_a, h, nsteps, acc, mhmin, err, accumulate):
+    """``nsteps`` projected RK4 steps of size ``h`` from ``t_a`` for every trajectory.
+
+    m, k: (3, N) state and its derivative (FSAL), updated. acc: (3, N) += int m dt,
+    mhmin: (N,) running min of m_H, both only when ``accumulate``. err: (N,) += local error
+    indicator h/6 |k4 - f(y_new)| (an O(h^4) defect, a conservative bound on the RK4 error).
+    """
+    n = m.shape[1]
+    nblock = (n + BLOCK - 1) // BLOCK
+    h2 = 0.5 * h
+    h6 = h / 6.0
+    h12 = h * h / 12.0
+    for blk in prange(nblock):
+        lo = blk * BLOCK
+        hi = min(n, lo + BLOCK)
+        for step in range(nsteps):
+            t = t_a + step * h
+            th = t + h2
+            t1 = t + h
+            for i in range(lo, hi):
+                wx = par[WX, i]
+                wy = par[WY, i]
+                wz = par[WZ, i]
+                fh, bxh, byh, bzh = _drive(par, tab, has_tab, t0, dt, i, th)
+                f1, bx1, by1, bz1 = _drive(par, tab, has_tab, t0, dt, i, t1)
+                mx = m[0, i]
+                my = m[1, i]
+                mz = m[2, i]
+                k1x = k[0, i]
+                k1y = k[1, i]
+                k1z = k[2, i]
+                k2x, k2y, k2z = _rate_i(
+                    par, i, mx + h2 * k1x, my + h2 * k1y, mz + h2 * k1z,
+                    wx, wy, wz, fh, bxh, byh, bzh,
+                )  # fmt: skip
+                k3x, k3y, k3z = _rate_i(
+                    par, i, mx + h2 * k2x, my + h2 * k2y, mz + h2 * k2z,
+                    wx, wy, wz, fh, bxh, byh, bzh,
+                )  # fmt: skip
+                k4x, k4y, k4z = _rate_i(
+                    par, i, mx + h * k3x, my + h * k3y, mz + h * k3z,
+                    wx, wy, wz, f1, bx1, by1, bz1,
+                )  # fmt: skip
+                nx = mx + h6 * (k1x + 2.0 * (k2x + k3x) + k4x)
+                ny = my + h6 * (k1y + 2.0 * (k2y + k3y) + k4y)
+                nz = mz + h6 * (k1z + 2.0 * (k2z + k3z) + k4z)
+                inv = 1.0 / math.sqrt(nx * nx + ny * ny + nz * nz)
+                nx *= inv
+                ny *= inv
+                nz *= inv
+                k5x, k5y, k5z = _rate_i(par, i, nx, ny, nz, wx, wy, wz, f1, bx1, by1, bz1)
+                dx = k4x - k5x
+                dy = k4y - k5y
+                dz = k4z - k5z
+                err[i] += h6 * math.sqrt(dx * dx + dy * dy + dz * dz)
+                if accumulate:
+                    acc[0, i] += h2 * (mx + nx) + h12 * (k1x - k5x)
+                    acc[1, i] += h2 * (my + ny) + h12 * (k1y - k5y)
+                    acc[2, i] += h2 * (mz + nz) + h12 * (k1z - k5z)
+                    mh = nx * par[HX, i] + ny * par[HY, i] + nz * par[HZ, i]
+                    mhmin[i] = min(mhmin[i], mh)
+                m[0, i] = nx
+                m[1, i] = ny
+                m[2, i] = nz
+                k[0, i] = k5x
+                k[1, i] = k5y
+                k[2, i] = k5z
+
+
+@njit(cache=True, inline="always")
+def _dense(y, h, K, s):
+    """Quartic dense output of DOPRI5 at fraction s of the step, one component."""
+    out = y
+    for st in range(7):
+        q = s * (DENSE[st, 0] + s * (DENSE[st, 1] + s * (DENSE[st, 2] + s * DENSE[st, 3])))
+        out += h * K[st] * q
+    return out
+
+
+@njit(cache=True, parallel=True)
+def dopri_chunk(
+    m, k, hnext, par, tab, has_tab, t0, dt, t_a, t_b, t_out, j0, j1, out,
+    rtol, atol, hmax, max_steps, acc, mhmin, err, counts, accumulate,
+):  # fmt: skip
+    """Integrate every trajectory from t_a to t_b with DOPRI5 and its own step size.
+
+    Outputs t_out[j0:j1] (sorted, inside (t_a, t_b]) go to out[:, j, :] by dense output.
+    hnext: (N,) proposed step, updated. counts: (N, 3) int64 accepted, rejected steps, and a
+    failure flag (1: max_steps exceeded, 2: step size underflow). err: (N,) += |y5 - y4| per
+    accepted step (absolute local error estimate).
+    """
+    n = m.shape[1]
+    for i in prange(n):
+        y = np.empty(3)
+        K = np.empty((7, 3))
+        yt = np.empty(3)
+        y5 = np.empty(3)
+        for c in range(3):
+            y[c] = m[c, i]
+            K[0, c] = k[c, i]
+        wx = par[WX, i]
+        wy = par[WY, i]
+        wz = par[WZ, i]
+        t = t_a
+        h = hnext[i]
+        j = j0
+        steps = 0
+        while t < t_b:
+            h_prop = h
+            last = False
+            if t + h >= t_b:
+                h = t_b - t
+                last = True
+            # stages 2..6
+            for st in range(1, 6):
+                if st == 1:
+                    cs = C2
+                    for c in range(3):
+                        yt[c] = y[c] + h * A21 * K[0, c]
+                elif st == 2:
+                    cs = C3
+                    for c in range(3):
+                        yt[c] = y[c] + h * (A31 * K[0, c] + A32 * K[1, c])
+                elif st == 3:
+                    cs = C4
+                    for c in range(3):
+                        yt[c] = y[c] + h * (A41 * K[0, c] + A42 * K[1, c] + A43 * K[2, c])
+                elif st == 4:
+                    cs = C5
+                    for c in range(3):
+                        yt[c] = y[c] + h * (
+                            A51 * K[0, c] + A52 * K[1, c] + A53 * K[2, c] + A54 * K[3, c]
+                        )
+                else:
+                    cs = 1.0
+                    for c in range(3):
+                        yt[c] = y[c] + h * (
+                            A61 * K[0, c]
+                            + A62 * K[1, c]
+                            + A63 * K[2, c]
+                            + A64 * K[3, c]
+                            + A65 * K[4, c]
+                        )
+                f, bx, by, bz = _drive(par, tab, has_tab, t0, dt, i, t + cs * h)
+                K[st, 0], K[st, 1], K[st, 2] = _rate_i(
+                    par, i, yt[0], yt[1], yt[2], wx, wy, wz, f, bx, by, bz
+                )
+            for c in range(3):
+                y5[c] = y[c] + h * (
+                    B1 * K[0, c] + B3 * K[2, c] + B4 * K[3, c] + B5 * K[4, c] + B6 * K[5, c]
+                )
+            t_new = t_b if last else t + h
+            f, bx, by, bz = _drive(par, tab, has_tab, t0, dt, i, t_new)
+            K[6, 0], K[6, 1], K[6, 2] = _rate_i(
+                par, i, y5[0], y5[1], y5[2], wx, wy, wz, f, bx, by, bz
+            )
+            en = 0.0
+            ea = 0.0
+            for c in range(3):
+                e = h * (
+                    E1 * K[0, c]
+                    + E3 * K[2, c]
+                    + E4 * K[3, c]
+                    + E5 * K[4, c]
+                    + E6 * K[5, c]
+                    + E7 * K[6, c]
+                )
+                sc = atol + rtol * max(abs(y[c]), abs(y5[c]))
+                en += (e / sc) ** 2
+                ea += e * e
+            en = math.sqrt(en / 3.0)
+            steps += 1
+            if en <= 1.0:
+                # dense output for t_out in (t, t_new]
+                while j < j1 and t_out[j] <= t_new:
+                    if t_out[j] == t_new:
+                        for c in range(3):
+                            out[i, j, c] = y5[c]
+                    else:
+                        s = (t_out[j] - t) / h
+                        for c in range(3):
+                            out[i, j, c] = _dense(y[c], h, K[:, c], s)
+                    j += 1
+                if accumulate:
+                    mh = 0.0
+                    for c in range(3):
+                        acc[c, i] += 0.5 * h * (y[c] + y5[c]) + h * h / 12.0 * (K[0, c] - K[6, c])
+                        mh += y5[c] * par[HX + c, i]
+                    mhmin[i] = min(mhmin[i], mh)
+                err[i] += math.sqrt(ea)
+                counts[i, 0] += 1
+                for c in range(3):
+                    y[c] = y5[c]
+                    K[0, c] = K[6, c]
+                t = t_new
+                fac = 10.0 if en == 0.0 else min(10.0, max(0.2, 0.9 * en**-0.2))
+                h = min(h * fac, hmax)
+                if last:
+                    h = max(h, min(h_prop, hmax))
+            else:
+                counts[i, 1] += 1
+                h = h * max(0.2, 0.9 * en**-0.2)
+                if h < 1e-14 * max(abs(t), 1e-300):
+                    counts[i, 2] = 2
+                    break
+            if steps >= max_steps:
+                counts[i, 2] = 1
+                break
+        for c in range(3):
+            m[c, i] = y[c]
+            k[c, i] = K[0, c]
+        hnext[i] = h
+
+
+# ----------------------------------------------------------------------------- coupled grid
+@njit(cache=True, parallel=True)
+def coupled_rate(y, t, par, tab, has_tab, t0, dt, nbr, coupling, out):
+    """out = dm/dt for all sites, with the exchange field J (sum_nn m_j - z m_i) added."""
+    n = y.shape[1]
+    deg = nbr.shape[1]
+    for i in prange(n):
+        ex = 0.0
+        ey = 0.0
+        ez = 0.0
+        for q in range(deg):
+            jn = nbr[i, q]
+            ex += y[0, jn]
+            ey += y[1, jn]
+            ez += y[2, jn]
+        J = coupling[i]
+        wx = par[WX, i] + J * (ex - deg * y[0, i])
+        wy = par[WY, i] + J * (ey - deg * y[1, i])
+        wz = par[WZ, i] + J * (ez - deg * y[2, i])
+        f, bx, by, bz = _drive(par, tab, has_tab, t0, dt, i, t)
+        out[0, i], out[1, i], out[2, i] = _rate_i(
+            par, i, y[0, i], y[1, i], y[2, i], wx, wy, wz, f, bx, by, bz
+        )
+
+
+@njit(cache=True)
+def rk4_coupled_chunk(
+    m, k, par, tab, has_tab, t0, dt, nbr, coupling, t_a, h, nsteps, acc, mhmin, err, accumulate
+):
+    """Projected RK4 on an exchange-coupled grid (arguments as :func:`rk4_chunk`)."""
+    n = m.shape[1]
+    k2 = np.empty_like(m)
+    k3 = np.empty_like(m)
+    k4 = np.empty_like(m)
+    yt = np.empty_like(m)
+    for step in range(nsteps):
+        t = t_a + step * h
+        _axpy(yt, m, 0.5 * h, k)
+        coupled_rate(yt, t + 0.5 * h, par, tab, has_tab, t0, dt, nbr, coupling, k2)
+        _axpy(yt, m, 0.5 * h, k2)
+        coupled_rate(yt, t + 0.5 * h, par, tab, has_tab, t0, dt, nbr, coupling, k3)
+        _axpy(yt, m, h, k3)
+        coupled_rate(yt, t + h, par, tab, has_tab, t0, dt, nbr, coupling, k4)
+        _rk4_combine(yt, m, k, k2, k3, k4, h)
+        coupled_rate(yt, t + h, par, tab, has_tab, t0, dt, nbr, coupling, k2)  # k2 := f(y_new)
+        for i in range(n):
+            d = 0.0
+            for c in range(3):
+                d += (k4[c, i] - k2[c, i]) ** 2
+            err[i] += h / 6.0 * math.sqrt(d)
+            if accumulate:
+                mh = 0.0
+                for c in range(3):
+                    acc[c, i] += 0.5 * h * (m[c, i] + yt[c, i]) + h * h / 12.0 * (
+                        k[c, i] - k2[c, i]
+                    )
+                    mh += yt[c, i] * par[HX + c, i]
+                mhmin[i] = min(mhmin[i], mh)
+            for c in range(3):
+                m[c, i] = yt[c, i]
+                k[c, i] = k2[c, i]
+
+
+@njit(cache=True, parallel=True)
+def _axpy(out, y, a, x):
+    for i in prange(y.shape[1]):
+        for c in range(3):
+            out[c, i] = y[c, i] + a * x[c, i]
+
+
+@njit(cache=True, parallel=True)
+def _rk4_combine(out, y, k1, k2, k3, k4, h):
+    for i in prange(y.shape[1]):
+        s = 0.0
+        for c in range(3):
+            v = y[c, i] + h / 6.0 * (k1[c, i] + 2.0 * (k2[c, i] + k3[c, i]) + k4[c, i])
+            out[c, i] = v
+            s += v * v
+        inv = 1.0 / math.sqrt(s)
+        for c in range(3):
+            out[c, i] *= inv
+
+
+@njit(cache=True)
+def dopri_coupled_chunk(
+    m, k, hstate, par, tab, has_tab, t0, dt, nbr, coupling, t_a, t_b, t_out, j0, j1, out,
+    rtol, atol, hmax, max_steps, acc, mhmin, err, counts, accumulate,
+):  # fmt: skip
+    """DOPRI5 on an exchange-coupled grid with one global step (RMS error over all sites).
+
+    hstate: (1,) proposed step, updated; counts: (3,) accepted, rejected, failure flag.
+    Other arguments as :func:`dopri_chunk`.
+    """
+    n = m.shape[1]
+    K = np.empty((7, 3, n))
+    yt = np.empty((3, n))
+    y5 = np.empty((3, n))
+    K[0] = k
+    t = t_a
+    h = hstate[0]
+    j = j0
+    steps = 0
+    while t < t_b:
+        h_prop = h
+        last = False
+        if t + h >= t_b:
+            h = t_b - t
+            last = True
+        yt[:] = m + h * A21 * K[0]
+        coupled_rate(yt, t + C2 * h, par, tab, has_tab, t0, dt, nbr, coupling, K[1])
+        yt[:] = m + h * (A31 * K[0] + A32 * K[1])
+        coupled_rate(yt, t + C3 * h, par, tab, has_tab, t0, dt, nbr, coupling, K[2])
+        yt[:] = m + h * (A41 * K[0] + A42 * K[1] + A43 * K[2])
+        coupled_rate(yt, t + C4 * h, par, tab, has_tab, t0, dt, nbr, coupling, K[3])
+        yt[:] = m + h * (A51 * K[0] + A52 * K[1] + A53 * K[2] + A54 * K[3])
+        coupled_rate(yt, t + C5 * h, par, tab, has_tab, t0, dt, nbr, coupling, K[4])
+        yt[:] = m + h * (A61 * K[0] + A62 * K[1] + A63 * K[2] + A64 * K[3] + A65 * K[4])
+        coupled_rate(yt, t + h, par, tab, has_tab, t0, dt, nbr, coupling, K[5])
+        y5[:] = m + h * (B1 * K[0] + B3 * K[2] + B4 * K[3] + B5 * K[4] + B6 * K[5])
+        t_new = t_b if last else t + h
+        coupled_rate(y5, t_new, par, tab, has_tab, t0, dt, nbr, coupling, K[6])
+        e = h * (E1 * K[0] + E3 * K[2] + E4 * K[3] + E5 * K[4] + E6 * K[5] + E7 * K[6])
+        sc = atol + rtol * np.maximum(np.abs(m), np.abs(y5))
+        en = math.sqrt(np.mean((e / sc) ** 2))
+        steps += 1
+        if en <= 1.0:
+            while j < j1 and t_out[j] <= t_new:
+                s = (t_out[j] - t) / h
+                for i in range(n):
+                    for c in range(3):
+                        if t_out[j] == t_new:
+                            out[i, j, c] = y5[c, i]
+                        else:
+                            out[i, j, c] = _dense(m[c, i], h, K[:, c, i], s)
+                j += 1
+            for i in range(n):
+                ea = 0.0
+                for c in range(3):
+                    ea += e[c, i] ** 2
+                err[i] += math.sqrt(ea)
+                if accumulate:
+                    mh = 0.0
+                    for c in range(3):
+                        acc[c, i] += 0.5 * h * (m[c, i] + y5[c, i]) + h * h / 12.0 * (
+                            K[0, c, i] - K[6, c, i]
+                        )
+                        mh += y5[c, i] * par[HX + c, i]
+                    mhmin[i] = min(mhmin[i], mh)
+            counts[0] += 1
+            m[:] = y5
+            K[0] = K[6]
+            t = t_new
+            fac = 10.0 if en == 0.0 else min(10.0, max(0.2, 0.9 * en**-0.2))
+            h = min(h * fac, hmax)
+            if last:
+                h = max(h, min(h_prop, hmax))
+        else:
+            counts[1] += 1
+            h = h * max(0.2, 0.9 * en**-0.2)
+            if h < 1e-14 * max(abs(t), 1e-300):
+                counts[2] = 2
+                break
+        if steps >= max_steps:
+            counts[2] = 1
+            break
+    k[:] = K[0]
+    hstate[0] = h
