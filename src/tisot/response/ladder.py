@@ -1,0 +1,331 @@
+"""Numerically exact ladder (noncrossing) response K(q, omega) at any q and omega (Eqs. 10-13).
+
+What is computed (model units hbar = v = 1; alpha the bare disorder strength of Eq. 5):
+
+* the self-energy self-consistently (SCBA, :mod:`tisot.response.selfenergy`) from the same
+  momentum integral, cut at |p| < p_c, as M; so the Ward identity det[1 - pi alpha M(0, 0)] = 0
+  holds to rounding at every cutoff (the paper's Born form, ``self_energy="born"``, breaks it at
+  order alpha ln(p_c/eps));
+* M_ab(q, omega), a, b in (0, x, y, z), of Eq. (12) in the orientation of Eq. (7):
+  M_ab = Int d^2p/(2 pi)^2 Tr[sigma_a G^R_{p+q/2}(eps+omega) sigma_b G^A_{p-q/2}(eps)], the
+  cutoff on the mean momentum p; radial integral exact, angular one by trapezoidal doubling
+  (:mod:`tisot.response._ladder_kernel`);
+* K = M [1 - pi alpha M]^-1 (Eq. 13), whose spin block is the K of Eqs. (7)-(8).
+
+Cutoff convention: p_c = ``cutoff`` * eps in units of hbar v (eps the model's Fermi energy). By
+default (``parameters="renormalised"``) the model's (eps, Delta_z, alpha) are read as the
+*renormalised* parameters (selfenergy.Renormalised) and the bare ones are solved for at this
+cutoff: then K depends on the cutoff only through terms of relative order alpha, and the paper's
+formulas (which drop alpha ln(p_c/eps)) are to be compared at the model's own parameters.
+``parameters="bare"`` takes them as the Hamiltonian's.
+
+Accuracy: ``rtol`` bounds max|dK| / max|K| per (q, omega) point, estimated from the change of K
+between n and 2n angles. Near the diffusion pole M is nearly singular and its errors are amplified
+by 1 / |i omega - D q^2| tau_tr; the estimate sees that, and a point that cannot reach ``rtol``
+raises :class:`LadderAccuracyWarning` with the accuracy reached.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+
+from .._validation import finite
+from ..model.surface import SurfaceModel
+from . import _ladder_kernel as kernel
+from .selfenergy import SELF_ENERGIES, Renormalised, bare_for, green_parameters, renormalise
+
+#: First number of angles of the trapezoidal rule; doubled until converged.
+FIRST_ANGLES = 8
+#: Most angles per point (2^17): beyond this the tolerance is reported as not met.
+MAX_ANGLES = 2**17
+#: Smallest rtol accepted: K is assembled in double precision.
+MIN_RTOL = 1e-13
+PARAMETER_MODES = ("renormalised", "bare")
+
+
+class LadderAccuracyWarning(UserWarning):
+    """The ladder quadrature did not reach the requested tolerance at some (q, omega)."""
+
+
+# ---------------------------------------------------------------------------------- inputs
+def _check_options(rtol: float, cutoff: float, parameters: str, self_energy: str) -> None:
+    rtol = finite("rtol", rtol)
+    if not MIN_RTOL <= rtol < 1:
+        raise ValueError(f"rtol must satisfy {MIN_RTOL} <= rtol < 1, got {rtol!r}")
+    cutoff = finite("cutoff", cutoff)
+    if not 1.5 <= cutoff <= 1e6:
+        raise ValueError(
+            f"cutoff must satisfy 1.5 <= cutoff <= 1e6 (momentum cutoff in units of eps/(hbar v), "
+            f"above the Fermi momentum), got {cutoff!r}"
+        )
+    if parameters not in PARAMETER_MODES:
+        raise ValueError(f"parameters must be one of {PARAMETER_MODES}, got {parameters!r}")
+    if self_energy not in SELF_ENERGIES:
+        raise ValueError(f"self_energy must be one of {SELF_ENERGIES}, got {self_energy!r}")
+
+
+def _check_points(q, omega, fermi_momentum: float, *, allow_static: bool):
+    q = np.asarray(finite("q", q), dtype=float)
+    omega = np.asarray(finite("omega", omega), dtype=float)
+    if q.shape[-1:] != (2,):
+        raise ValueError(f"q must have shape (..., 2) = (q_x, q_y), got shape {q.shape}")
+    if np.any(omega < 0):
+        raise ValueError("omega must be >= 0 (K is defined with eps + hbar*omega above eps)")
+    qabs = np.hypot(q[..., 0], q[..., 1])
+    if np.any(qabs > fermi_momentum):
+        raise ValueError(
+            f"|q| must be <= the Fermi momentum sqrt(eps^2 - Delta_z^2) = {fermi_momentum:.6g} "
+            f"(got max |q| = {qabs.max():.6g}); the ladder near 2 k_F is outside this theory"
+        )
+    if not allow_static and np.any((qabs == 0) & (omega == 0)):
+        raise ValueError(
+            "K is singular at q = 0 and omega = 0 together (diffusion pole; the limits do not "
+            "commute): give q > 0 or omega > 0"
+        )
+    shape = np.broadcast_shapes(q.shape[:-1], omega.shape)
+    q = np.broadcast_to(q, (*shape, 2))
+    omega = np.broadcast_to(omega, shape)
+    return q, omega, shape
+
+
+def surface_parameters(
+    model: SurfaceModel,
+    cutoff: float = 5.0,
+    *,
+    parameters: str = "renormalised",
+    self_energy: str = "scba",
+) -> Renormalised:
+    """Bare and renormalised (eps, Delta_z, alpha) the ladder uses for ``model`` at ``cutoff``.
+
+    ``cutoff`` is p_c in units of eps/(hbar v). See the module docstring for the two readings of
+    the model's parameters.
+    """
+    _check_options(1e-6, cutoff, parameters, self_energy)
+    e, d, a = model.fermi_energy, model.delta_z, model.disorder
+    pc = cutoff * e
+    if parameters == "bare" or self_energy == "born":
+        return renormalise(e, d, a, pc, self_energy)
+    return bare_for(e, d, a, pc, self_energy)
+
+
+# ---------------------------------------------------------------------------------- core
+def _kernel_M(par: Renormalised, q, omega, n_start, rtol, max_angles, want_K=True):
+    """M (points, 4, 4), K4 and error estimates for flattened points; the doubling loop."""
+    e, d, a, pc = par.bare_fermi_energy, par.bare_delta_z, par.bare_disorder, par.cutoff
+    omega = np.asarray(omega, dtype=complex)
+    e_r, d_r = green_parameters(e + omega, d, a, pc, par.self_energy)
+    e0, d0 = green_parameters(e, d, a, pc, par.self_energy)
+    e_a, d_a = np.conj(e0) * np.ones_like(e_r), np.conj(d0) * np.ones_like(e_r)
+    z_r = np.ascontiguousarray(e_r * e_r - d_r * d_r)
+    z_a = np.ascontiguousarray(e_a * e_a - d_a * d_a)
+    qx = np.ascontiguousarray(q[:, 0])
+    qy = np.ascontiguousarray(q[:, 1])
+    npts = qx.shape[0]
+    pa = math.pi * a
+    eye = np.eye(4)
+
+    def build(idx, sums, n):
+        moments = sums * (2 * math.pi / n)
+        M = kernel.assemble(moments, e_r[idx], d_r[idx], e_a[idx], d_a[idx], qx[idx], qy[idx])
+        if not want_K:
+            return M, M
+        with np.errstate(all="ignore"):
+            K = np.linalg.solve(np.swapaxes(eye - pa * M, -1, -2), np.swapaxes(M, -1, -2))
+        return M, np.swapaxes(K, -1, -2)  # M (1 - pa M)^-1 = [(1 - pa M)^-T M^T]^T
+
+    sums = np.zeros((npts, 6), dtype=complex)
+    n = n_start
+    kernel.angular_sums(z_r, z_a, qx, qy, pc, n, 0.0, sums)
+    M_all, K_all = build(slice(None), sums, n)
+    M_out, K_out = M_all.copy(), K_all.copy()
+    err = np.full(npts, np.inf)
+    angles = np.full(npts, n)
+    active = np.arange(npts)
+    previous = np.full(npts, np.inf)
+    K_prev = K_all
+    while active.size and n < max_angles:
+        mid = np.zeros((active.size, 6), dtype=complex)
+        kernel.angular_sums(z_r[active], z_a[active], qx[active], qy[active], pc, n, 0.5, mid)
+        sums[active] += mid
+        n *= 2
+        M_new, K_new = build(active, sums[active], n)
+        scale = np.max(np.abs(K_new), axis=(-1, -2))
+        e_now = np.max(np.abs(K_new - K_prev), axis=(-1, -2)) / np.where(scale > 0, scale, 1.0)
+        M_out[active], K_out[active] = M_new, K_new
+        angles[active] = n
+        err[active] = e_now
+        # Stop where converged, or where the estimate no longer falls (rounding floor).
+        stalled = (n >= 64) & (e_now > 0.5 * previous[active])
+        keep = (e_now > rtol) & ~stalled
+        previous[active] = e_now
+        active = active[keep]
+        K_prev = K_new[keep]
+    return M_out, K_out, err, angles
+
+
+def _dets(M, alpha):
+    return np.linalg.det(np.eye(4) - math.pi * alpha * M)
+
+
+def _report(err, rtol, where: str) -> None:
+    bad = ~(err <= rtol)
+    if np.any(bad):
+        warnings.warn(
+            f"ladder quadrature reached max|dK|/max|K| = {np.max(err):.3g} > rtol = {rtol:.3g} "
+            f"at {int(bad.sum())} of {err.size} (q, omega) points ({where}); the rounding floor "
+            "grows as 1/|i omega - D q^2| tau_tr near the diffusion pole: loosen rtol or move "
+            "away from q = omega = 0",
+            LadderAccuracyWarning,
+            stacklevel=3,
+        )
+
+
+def ladder_kernel(
+    model: SurfaceModel,
+    q,
+    omega,
+    *,
+    rtol: float = 1e-6,
+    cutoff: float = 5.0,
+    parameters: str = "renormalised",
+    self_energy: str = "scba",
+) -> np.ndarray:
+    """M_ab(q, omega) of Eq. (12), a, b in (0, x, y, z): complex (..., 4, 4), q = omega = 0 allowed.
+
+    Orientation as Eq. (7) (G^R at eps + omega, p + q/2; G^A at eps, p - q/2), so that
+    K = M [1 - pi alpha M]^-1 with the *bare* alpha (``surface_parameters(...).bare_disorder``).
+    ``rtol`` applies to M (max|dM|/max|M| per point).
+    """
+    _check_options(rtol, cutoff, parameters, self_energy)
+    par = surface_parameters(model, cutoff, parameters=parameters, self_energy=self_energy)
+    q, omega, shape = _check_points(q, omega, _fermi_momentum(par), allow_static=True)
+    M, _, err, _ = _kernel_M(
+        par, q.reshape(-1, 2), omega.reshape(-1), FIRST_ANGLES, rtol, MAX_ANGLES, want_K=False
+    )
+    _report(err, rtol, "M")
+    return M.reshape(*shape, 4, 4)
+
+
+def _fermi_momentum(par: Renormalised) -> float:
+    return math.sqrt(max(par.fermi_energy**2 - par.delta_z**2, 0.0))
+
+
+def ladder_response(
+    model: SurfaceModel,
+    q,
+    omega,
+    *,
+    rtol: float = 1e-6,
+    cutoff: float = 5.0,
+    parameters: str = "renormalised",
+    self_energy: str = "scba",
+) -> np.ndarray:
+    """K(q, omega) of Eq. (8) from the exact ladder, Eqs. (10)-(13): complex (..., 3, 3).
+
+    Parameters
+    ----------
+    model
+        the surface; its (eps, Delta_z, alpha) are renormalised (default) or bare parameters.
+    q
+        wavevector(s), shape (..., 2), in E0/(hbar v), |q| <= k_F.
+    omega
+        angular frequency (...), >= 0, in E0/hbar; broadcast against q[..., 0].
+    rtol
+        relative accuracy of K per point (max|dK|/max|K|), 1e-13 <= rtol < 1.
+    cutoff
+        momentum cutoff p_c in units of eps/(hbar v), 1.5 <= cutoff.
+    parameters
+        "renormalised" (default) or "bare": how the model's parameters are read.
+    self_energy
+        "scba" (default; Ward identity exact) or "born" (the paper's Eq. 10; breaks it).
+
+    Returns
+    -------
+    complex array (..., 3, 3), layout of Eq. (8), same as ``analytic_response``. Points that miss
+    ``rtol`` raise :class:`LadderAccuracyWarning` with the accuracy reached.
+    """
+    return ladder_dataset(
+        model, q, omega, rtol=rtol, cutoff=cutoff, parameters=parameters, self_energy=self_energy
+    )["K"].values.reshape(*_shape(q, omega), 3, 3)
+
+
+def _shape(q, omega):
+    return np.broadcast_shapes(np.shape(q)[:-1], np.shape(omega))
+
+
+def ladder_dataset(
+    model: SurfaceModel,
+    q,
+    omega,
+    *,
+    rtol: float = 1e-6,
+    cutoff: float = 5.0,
+    parameters: str = "renormalised",
+    self_energy: str = "scba",
+):
+    """Everything the ladder computes at many (q, omega), as an xarray Dataset.
+
+    Points are flattened along dimension ``point`` (coordinates ``q_x``, ``q_y``, ``omega``).
+    Variables: ``M`` (point, a, b) of Eq. (12) with a, b in (0, x, y, z); ``K`` (point, i, j) of
+    Eq. (8); ``det`` = det[1 - pi alpha M] (Eq. B2); ``sigma`` (point, i, j) (conductivity block),
+    ``Q`` (point, component) with Q_x = -K_yz, Q_y = K_xz; ``zeta`` = K_zz; ``error`` (estimated
+    max|dK|/max|K|) and ``angles`` (trapezoid nodes used). Attributes hold the bare and
+    renormalised parameters, the cutoff, units and provenance.
+    """
+    import xarray as xr
+
+    from .. import __version__
+
+    _check_options(rtol, cutoff, parameters, self_energy)
+    par = surface_parameters(model, cutoff, parameters=parameters, self_energy=self_energy)
+    q, omega, shape = _check_points(q, omega, _fermi_momentum(par), allow_static=False)
+    qf, wf = q.reshape(-1, 2), omega.reshape(-1)
+    M, K4, err, angles = _kernel_M(par, qf, wf, FIRST_ANGLES, rtol, MAX_ANGLES)
+    _report(err, rtol, "K")
+    K = K4[:, 1:, 1:]
+    spin, comp = ["x", "y", "z"], ["x", "y"]
+    coords = {
+        "q_x": ("point", qf[:, 0], {"units": "E0/(hbar v)", "long_name": "wavevector x"}),
+        "q_y": ("point", qf[:, 1], {"units": "E0/(hbar v)", "long_name": "wavevector y"}),
+        "omega": ("point", wf, {"units": "E0/hbar", "long_name": "angular frequency"}),
+        "a": ["0", "x", "y", "z"],
+        "b": ["0", "x", "y", "z"],
+        "i": spin,
+        "j": spin,
+        "component": comp,
+        "ci": comp,
+        "cj": comp,
+    }
+    ds = xr.Dataset(
+        {
+            "M": (("point", "a", "b"), M, {"long_name": "ladder kernel M, Eq. (12)", "units": "1"}),
+            "K": (
+                ("point", "i", "j"),
+                K,
+                {"long_name": "response tensor K, Eq. (8)", "units": "1"},
+            ),
+            "det": (("point",), _dets(M, par.bare_disorder), {"long_name": "det[1 - pi alpha M]"}),
+            "sigma": (("point", "ci", "cj"), K[:, :2, :2], {"units": "e^2/h"}),
+            "Q": (("point", "component"), np.stack([-K[:, 1, 2], K[:, 0, 2]], axis=-1)),
+            "zeta": (("point",), K[:, 2, 2], {"long_name": "zeta = K_zz"}),
+            "error": (("point",), err, {"long_name": "estimated max|dK|/max|K|"}),
+            "angles": (("point",), angles, {"long_name": "trapezoid nodes"}),
+        },
+        coords=coords,
+    )
+    ds["sigma"].attrs = {"long_name": "conductivity block of K (sigma_ij)", "units": "e^2/h"}
+    ds["Q"].attrs = {"long_name": "torque vector Q (Eq. 8)", "units": "1"}
+    ds.attrs = {
+        "method": "exact ladder (noncrossing), Eqs. (10)-(13)",
+        "units": "model units hbar = v = 1, energy unit E0",
+        "rtol": rtol,
+        "cutoff_over_eps": cutoff,
+        **{f"param_{k}": v for k, v in par.as_dict().items()},
+        "tisot_version": __version__,
+        "reference": "Sokolewicz et al., PRB 99, 214444 (2019)",
+        "shape": str(tuple(shape)),
+    }
+    return ds
