@@ -1,0 +1,93 @@
+"""Datasets on disk: lossless netCDF/Zarr round trips, complex split, provenance, atomic writes."""
+
+from __future__ import annotations
+
+import tomllib
+
+import numpy as np
+import pytest
+import xarray as xr
+
+import tisot
+from tisot.io import load_dataset, merge_complex, provenance, save_dataset, split_complex
+from tisot.io.dataset import PART
+
+
+def _dataset() -> xr.Dataset:
+    rng = np.random.default_rng(7)
+    K = rng.normal(size=(4, 3, 3)) + 1j * rng.normal(size=(4, 3, 3))
+    ds = xr.Dataset(
+        {
+            "K": (("f", "row", "col"), K, {"units": "1", "long_name": "response tensor"}),
+            "s": ("f", rng.normal(size=4), {"units": "e^2/h", "long_name": "conductivity"}),
+        },
+        coords={
+            "f": ("f", [1.0, 2.0, 3.0, 4.0], {"units": "GHz", "long_name": "frequency"}),
+            "row": ("row", ["x", "y", "z"]),
+            "col": ("col", ["x", "y", "z"]),
+        },
+    )
+    ds.attrs = provenance(title="test", config_toml='calculation = "response"\n')
+    return ds
+
+
+def test_split_then_merge_is_lossless():
+    ds = _dataset()
+    split = split_complex(ds)
+    assert split.K.dims == ("f", "row", "col", PART)
+    assert not np.iscomplexobj(split.K.values)
+    np.testing.assert_array_equal(split.K.sel(part="im").values, ds.K.values.imag)
+    xr.testing.assert_identical(merge_complex(split), ds)
+    assert "complex_parts" not in ds.K.attrs  # the input is not modified
+
+
+@pytest.mark.parametrize("suffix", [".nc", ".zarr"])
+def test_round_trip_is_identical(tmp_path, suffix):
+    ds = _dataset()
+    path = save_dataset(ds, tmp_path / f"out{suffix}")
+    xr.testing.assert_identical(load_dataset(path), ds)
+    raw = load_dataset(path, complex=False)
+    assert PART in raw.dims
+    # overwriting an existing file or store replaces it whole
+    save_dataset(ds.isel(f=slice(0, 2)), path)
+    assert load_dataset(path).sizes["f"] == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"out{suffix}"]  # no temp left
+
+
+def test_provenance_attributes():
+    attrs = _dataset().attrs
+    assert attrs["tisot_version"] == tisot.__version__
+    assert tomllib.loads(attrs["config"]) == {"calculation": "response"}
+    assert attrs["git_commit"] == "none" or len(attrs["git_commit"].split("-")[0]) == 40
+    assert attrs["date_created"].endswith("+00:00")
+    assert "CODATA" in attrs["constants"] or "scipy.constants" in attrs["constants"]
+    assert "214444" in attrs["references"]
+
+
+def test_failed_write_leaves_nothing_and_keeps_the_old_file(tmp_path):
+    path = tmp_path / "out.nc"
+    save_dataset(_dataset(), path)
+    before = path.read_bytes()
+    bad = _dataset().assign_attrs(unwritable={"nested": "dict"})  # netCDF attrs can't be dicts
+    with pytest.raises((TypeError, ValueError)):
+        save_dataset(bad, path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["out.nc"]
+    with pytest.raises((TypeError, ValueError)):
+        save_dataset(bad, tmp_path / "new.nc")
+    assert not (tmp_path / "new.nc").exists()
+
+
+def test_unwritable_output_and_missing_dataset(tmp_path):
+    from tisot.io import check_writable
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    with pytest.raises(ValueError, match=r"output path .* is not writable"):
+        check_writable(blocker / "out.nc")
+    with pytest.raises(ValueError, match=r"is a folder"):
+        check_writable(tmp_path)
+    with pytest.raises(ValueError, match=r"no dataset at"):
+        load_dataset(tmp_path / "missing.nc")
+    with pytest.raises(ValueError, match=r"format must be one of"):
+        save_dataset(_dataset(), tmp_path / "x.nc", format="hdf4")
