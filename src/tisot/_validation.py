@@ -8,11 +8,20 @@ import numpy as np
 
 
 def finite(name: str, value, *, allow_array: bool = True):
-    """Return ``value`` as float (or float array) after checking it is finite."""
-    arr = np.asarray(value, dtype=float) if allow_array else float(value)
+    """Return ``value`` as a float (or a float/complex array) after checking it is finite."""
+    try:
+        arr = np.asarray(value)
+        if arr.dtype.kind not in "fc":
+            arr = arr.astype(float)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a number, got {value!r}") from None
+    if not allow_array and arr.ndim:
+        raise ValueError(f"{name} must be a single number, got {value!r}")
     if not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must be finite, got {value!r}")
-    return float(arr) if np.ndim(arr) == 0 else arr
+    if arr.ndim == 0:
+        return complex(arr) if arr.dtype.kind == "c" else float(arr)
+    return arr
 
 
 def in_open_interval(name: str, value: float, low: float, high: float) -> float:

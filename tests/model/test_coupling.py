@@ -4,36 +4,43 @@ import math
 
 import pytest
 
-from tisot.model import Coupling, SurfaceModel, damping_prefactor, diffusive_strength, gilbert_damping
+from tisot.model import (
+    Coupling,
+    damping_prefactor,
+    diffusive_strength,
+    gilbert_damping,
+)
 
 HBAR_EV_S = 6.582119569e-16
 
 
 def _pair(j_mev=10.0, spin=1.0, area=2.5e-19, mz=0.0):
     coupling = Coupling(exchange_coupling_mev=j_mev, cell_area=area, spin=spin)
-    model = SurfaceModel.from_physical(
-        fermi_energy_mev=100.0,
-        exchange_energy_mev=coupling.exchange_energy_mev,
-        magnetization=(math.sqrt(1 - mz * mz), 0, mz),
-        disorder=0.02,
-        velocity=1e6,
+    model = coupling.surface(
+        fermi_energy_mev=100.0, magnetization=(math.sqrt(1 - mz * mz), 0, mz), disorder=0.02
     )
     return model, coupling
 
 
+def test_exchange_energy_is_minus_j_s():
+    # m is the moment direction; the spins point along -m (module docstring of tisot.model.coupling)
+    model, coupling = _pair(j_mev=4.0, spin=2.5)
+    assert model.physical_parameters()["exchange_energy_mev"] == pytest.approx(-10.0)
+
+
 def test_gilbert_damping_by_hand():
-    # J^2 A / (hbar v)^2 = (0.01 eV)^2 * 2.5e-19 m^2 / (6.582e-10 eV m)^2 = 5.770e-5; / pi = 1.8367e-5
+    # J^2 A / (hbar v)^2 = (0.01 eV)^2 * 2.5e-19 m^2 / (6.582e-10 eV m)^2 = 5.770e-5; / 2 pi = 9.18e-6
+    # (Eq. 16 with the corrected 1/(2 pi); tests/torques checks the factor against Eqs. 2 and 6)
     model, coupling = _pair()
-    expected = 0.01**2 * 2.5e-19 / (HBAR_EV_S * 1e6) ** 2 / math.pi
+    expected = 0.01**2 * 2.5e-19 / (HBAR_EV_S * 1e6) ** 2 / (2 * math.pi)
+    assert expected == pytest.approx(9.18e-6, rel=1e-3)
     assert damping_prefactor(model, coupling) == pytest.approx(expected, rel=1e-8)
     assert gilbert_damping(model, coupling) == pytest.approx(expected * model.sigma0, rel=1e-8)
 
 
 def test_eta_by_hand():
-    # eta = e J^2 A S / (2 pi hbar^3 v^2). In eV units with e = -1 elementary charge:
-    # e J^2 / hbar^3 = -(0.01 eV)^2 / (hbar[eV s])^3 / hbar... carry the SI by hand:
-    # eta [1/(V s)] = -|e| (J[eV] |e|)^2 A S / (2 pi (hbar[eV s] |e|)^3 v^2) = -J^2 A S / (2 pi hbar_eVs^3 v^2) / |e|... with |e| cancelling
-    # to -J[eV]^2 A S / (2 pi hbar[eV s]^3 v^2) in units of 1/(V s)
+    # eta = e J^2 A S / (2 pi hbar^3 v^2) with e = -|e|. Writing J = J[eV] |e| and
+    # hbar = hbar[eV s] |e|, the charges cancel to -J[eV]^2 A S / (2 pi hbar[eV s]^3 v^2) in 1/(V s).
     model, coupling = _pair(spin=2.0, j_mev=5.0)
     expected = -(0.005**2) * 2.5e-19 * 2.0 / (2 * math.pi * HBAR_EV_S**3 * 1e12)
     assert diffusive_strength(model, coupling) == pytest.approx(expected, rel=1e-8)
@@ -50,15 +57,21 @@ def test_strengths_scale_as_dimensional_analysis_says():
 
 def test_mismatched_exchange_is_rejected():
     model, _ = _pair()
-    with pytest.raises(ValueError, match="Delta_sd = J_sd S"):
+    with pytest.raises(ValueError, match="Delta_sd = -J_sd S"):
         diffusive_strength(model, Coupling(exchange_coupling_mev=1.0, cell_area=1e-19, spin=1.0))
 
 
-@pytest.mark.parametrize(("kwargs", "name"), [
-    (dict(exchange_coupling_mev=1.0, cell_area=0.0, spin=1.0), "cell_area"),
-    (dict(exchange_coupling_mev=1.0, cell_area=1e-19, spin=-1.0), "spin"),
-    (dict(exchange_coupling_mev=float("nan"), cell_area=1e-19, spin=1.0), "exchange_coupling_mev"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [
+        (dict(exchange_coupling_mev=1.0, cell_area=0.0, spin=1.0), "cell_area"),
+        (dict(exchange_coupling_mev=1.0, cell_area=1e-19, spin=-1.0), "spin"),
+        (
+            dict(exchange_coupling_mev=float("nan"), cell_area=1e-19, spin=1.0),
+            "exchange_coupling_mev",
+        ),
+    ],
+)
 def test_bad_coupling(kwargs, name):
     with pytest.raises(ValueError, match=name):
         Coupling(**kwargs)

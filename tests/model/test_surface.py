@@ -51,9 +51,7 @@ def test_diffusion_constant_in_si_by_hand():
     assert t.mean_free_path == pytest.approx(1e6 * tau, rel=1e-9)
 
 
-@given(
-    eps=st.floats(0.1, 10), ratio=st.floats(-0.99, 0.99), alpha=st.floats(1e-3, 0.1)
-)
+@given(eps=st.floats(0.1, 10), ratio=st.floats(-0.99, 0.99), alpha=st.floats(1e-3, 0.1))
 def test_conductivity_is_positive_and_hall_is_odd(eps, ratio, alpha):
     plus = SurfaceModel(fermi_energy=eps, exchange_energy=ratio * eps, disorder=alpha)
     minus = SurfaceModel(fermi_energy=eps, exchange_energy=-ratio * eps, disorder=alpha)
@@ -64,17 +62,26 @@ def test_conductivity_is_positive_and_hall_is_odd(eps, ratio, alpha):
     assert plus.sigma0 <= 1 / (math.pi * alpha) * (1 + 1e-12)
 
 
-@pytest.mark.parametrize(("kwargs", "pattern"), [
-    (dict(exchange_energy=0.1, disorder=0.0), r"alpha.*0\.0 < "),
-    (dict(exchange_energy=0.1, disorder=1.0), r"alpha"),
-    (dict(exchange_energy=0.1, disorder=-0.1), r"alpha"),
-    (dict(exchange_energy=1.5, disorder=0.02), r"inside the exchange gap"),
-    (dict(exchange_energy=1.0, disorder=0.02), r"fermi_energy > \|Delta_z\|"),
-    (dict(exchange_energy=float("nan"), disorder=0.02), r"exchange_energy must be finite"),
-    (dict(fermi_energy=float("inf"), exchange_energy=0.1, disorder=0.02), r"fermi_energy"),
-    (dict(exchange_energy=0.1, disorder=0.02, magnetization=(0, 0, 0)), r"magnetization must be nonzero"),
-    (dict(exchange_energy=0.1, disorder=0.02, magnetization=(0, 1)), r"magnetization must be a 3-vector"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "pattern"),
+    [
+        (dict(exchange_energy=0.1, disorder=0.0), r"alpha.*0\.0 < "),
+        (dict(exchange_energy=0.1, disorder=1.0), r"alpha"),
+        (dict(exchange_energy=0.1, disorder=-0.1), r"alpha"),
+        (dict(exchange_energy=1.5, disorder=0.02), r"inside the exchange gap"),
+        (dict(exchange_energy=1.0, disorder=0.02), r"fermi_energy > \|Delta_z\|"),
+        (dict(exchange_energy=float("nan"), disorder=0.02), r"exchange_energy must be finite"),
+        (dict(fermi_energy=float("inf"), exchange_energy=0.1, disorder=0.02), r"fermi_energy"),
+        (
+            dict(exchange_energy=0.1, disorder=0.02, magnetization=(0, 0, 0)),
+            r"magnetization must be nonzero",
+        ),
+        (
+            dict(exchange_energy=0.1, disorder=0.02, magnetization=(0, 1)),
+            r"magnetization must be a 3-vector",
+        ),
+    ],
+)
 def test_bad_parameters_are_named(kwargs, pattern):
     with pytest.raises(ValueError, match=pattern):
         SurfaceModel(**kwargs)

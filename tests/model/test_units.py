@@ -40,7 +40,11 @@ def test_changing_the_energy_unit_leaves_the_physics_unchanged():
     )
     other = model.with_scales(Scales.from_mev(1.0, velocity=1.0e6))
     assert other.fermi_energy == pytest.approx(80.0)
-    for a, b in zip(model.transport("si").as_dict().values(), other.transport("si").as_dict().values(), strict=True):
+    for a, b in zip(
+        model.transport("si").as_dict().values(),
+        other.transport("si").as_dict().values(),
+        strict=True,
+    ):
         assert a == b or a == pytest.approx(b, rel=1e-12)
 
 
@@ -64,11 +68,14 @@ def test_si_transport_needs_scales():
         SurfaceModel(exchange_energy=0.1, disorder=0.02).transport("cgs")
 
 
-@pytest.mark.parametrize(("kwargs", "name"), [
-    (dict(energy=-1.0, velocity=1e6), "energy"),
-    (dict(energy=1e-20, velocity=0.0), "velocity"),
-    (dict(energy=float("nan"), velocity=1e6), "energy"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "name"),
+    [
+        (dict(energy=-1.0, velocity=1e6), "energy"),
+        (dict(energy=1e-20, velocity=0.0), "velocity"),
+        (dict(energy=float("nan"), velocity=1e6), "energy"),
+    ],
+)
 def test_bad_scales(kwargs, name):
     with pytest.raises(ValueError, match=name):
         Scales(**kwargs)

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from tisot.model import RegimeWarning, SurfaceModel
 from tisot.response import (
     analytic_response,
+    conductivity,
     rotated_response,
     rotation_matrix,
     torque_vector_Q,
@@ -71,6 +72,21 @@ def test_order_of_limits():
     w_first = analytic_response(MODEL, [small_q(1e-6), 0.0], 1e-15 / TAU)
     assert w_first[0, 0] == pytest.approx(MODEL.sigma0, rel=1e-6)
     assert abs(w_first[1, 1]) < 1e-6 * MODEL.sigma0
+
+
+def test_charge_conservation_static_field_drives_no_current():
+    # A static (omega = 0) nonuniform field cannot drive a steady longitudinal current: the
+    # physical longitudinal conductivity vanishes; at q -> 0 first it is sigma0 (Drude).
+    for phi in (0.0, 0.7, 2.0):
+        qhat = np.array([math.cos(phi), math.sin(phi)])
+        sigma = conductivity(analytic_response(MODEL, small_q(1e-3) * qhat, 0.0))
+        assert abs(qhat @ sigma @ qhat) < 1e-12 * MODEL.sigma0
+        that = np.array([-qhat[1], qhat[0]])
+        assert (that @ sigma @ that).real == pytest.approx(MODEL.sigma0)
+    sigma = conductivity(analytic_response(MODEL, [0.0, 0.0], 1e-6 / TAU))
+    np.testing.assert_allclose(
+        sigma, [[MODEL.sigma0, MODEL.sigma_hall], [-MODEL.sigma_hall, MODEL.sigma0]], rtol=1e-5
+    )
 
 
 def test_no_exchange_limit():
@@ -148,13 +164,16 @@ def test_vectorised_over_q_and_omega():
         np.testing.assert_allclose(K[i], analytic_response(MODEL, q[i], w[i]), rtol=1e-13)
 
 
-@pytest.mark.parametrize(("q", "w", "pattern"), [
-    ([0.0, 0.0], 0.0, "singular at q = 0 and omega = 0"),
-    ([1e-3, 0.0], -1e-5, "omega must be >= 0"),
-    ([1e-3, np.nan], 1e-5, "q must be finite"),
-    ([1e-3, 0.0], np.inf, "omega must be finite"),
-    ([1e-3], 1e-5, r"q must have shape \(\.\.\., 2\)"),
-])
+@pytest.mark.parametrize(
+    ("q", "w", "pattern"),
+    [
+        ([0.0, 0.0], 0.0, "singular at q = 0 and omega = 0"),
+        ([1e-3, 0.0], -1e-5, "omega must be >= 0"),
+        ([1e-3, np.nan], 1e-5, "q must be finite"),
+        ([1e-3, 0.0], np.inf, "omega must be finite"),
+        ([1e-3], 1e-5, r"q must have shape \(\.\.\., 2\)"),
+    ],
+)
 def test_bad_input(q, w, pattern):
     with pytest.raises(ValueError, match=pattern):
         analytic_response(MODEL, q, w)

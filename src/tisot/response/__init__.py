@@ -1,6 +1,7 @@
 """How the response tensor K(q, omega) is computed: closed forms (App. B) and the exact ladder."""
 
 from .analytic import analytic_response as analytic_response
+from .analytic import conductivity as conductivity
 from .analytic import diffusion_factor as diffusion_factor
 from .analytic import rotated_response as rotated_response
 from .analytic import rotation_matrix as rotation_matrix

@@ -166,6 +166,25 @@ def rotated_response(
     return K
 
 
+def conductivity(K: np.ndarray) -> np.ndarray:
+    """The physical conductivity tensor (e^2/h) from K's in-plane block: sigma = R K R^T.
+
+    The current operator is j = e v (sigma x z) = e v (sigma_y, -sigma_x), so the current-current
+    correlator is K rotated by 90 degrees about z: sigma_xx = K_yy, sigma_yy = K_xx,
+    sigma_xy = -K_yx, sigma_yx = -K_xy. Eq. (8) names K's entries sigma_ij; the two agree for an
+    isotropic tensor (q = 0) but not at finite q, where the *longitudinal* physical conductivity
+    (the paper's sigma~_yy, Eq. B6b) carries the diffusion pole, as charge conservation demands.
+    """
+    K = np.asarray(K)
+    return np.stack(
+        [
+            np.stack([K[..., 1, 1], -K[..., 1, 0]], axis=-1),
+            np.stack([-K[..., 0, 1], K[..., 0, 0]], axis=-1),
+        ],
+        axis=-2,
+    )
+
+
 def torque_vector_Q(K: np.ndarray) -> np.ndarray:
     """Read Q = (Q_x, Q_y) back out of K (Eq. 8)."""
     return np.stack([-K[..., 1, 2], K[..., 0, 2]], axis=-1)

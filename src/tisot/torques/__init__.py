@@ -6,4 +6,5 @@ from .formulas import diffusive_drive as diffusive_drive
 from .formulas import diffusive_torque as diffusive_torque
 from .formulas import fieldlike_torque as fieldlike_torque
 from .formulas import gilbert_torque as gilbert_torque
+from .formulas import spin_density as spin_density
 from .formulas import torque_ratio as torque_ratio

@@ -1,6 +1,11 @@
-"""Torques on the FM magnetization from the surface electrons (Eqs. 3, 4, 16, 17).
+"""Torques on the FM magnetization from the surface electrons (Eqs. 2, 3, 4, 6, 16, 17).
 
 All torques are rates dm/dt in 1/s (SI); m is a unit vector (..., 3), z the TI normal.
+
+Convention: m is the direction of the Eq. (18) LLG equation, which damping relaxes towards +H,
+and the electrons feel -Delta_sd m.sigma (Eq. 1). With Eq. (6)'s overall sign corrected
+(:func:`spin_density`), Eqs. (2), (3), (4) and (16) then hold as printed, except for the factor
+1/2 in Eq. (16) (see ``tisot.model.damping_prefactor`` and docs/theory-notes.md).
 """
 
 from __future__ import annotations
@@ -8,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import finite, positive
+from ..constants import E_CHARGE, H_PLANCK
 from ..model.coupling import (
     Coupling,
     damping_prefactor,
@@ -30,10 +36,42 @@ def _unit(m) -> np.ndarray:
 
 
 def _in_plane3(v, name: str) -> np.ndarray:
-    v = np.asarray(finite(name, v), dtype=float)
+    v = np.asarray(finite(name, v))
     if v.shape[-1:] != (2,):
         raise ValueError(f"{name} must have shape (..., 2) (in-plane x, y), got {v.shape}")
-    return np.concatenate([v, np.zeros((*v.shape[:-1], 1))], axis=-1)
+    return np.concatenate([v, np.zeros((*v.shape[:-1], 1), dtype=v.dtype)], axis=-1)
+
+
+def spin_density(model: SurfaceModel, K, *, field=None, magnetization_rate=None) -> np.ndarray:
+    """Nonequilibrium spin density s (1/m^2) from the response tensor, Eq. (6) with its sign corrected.
+
+    .. math:: s = -(v^2 h)^{-1} K [e v (E x z) + Delta_sd dm/dt]
+
+    (complex amplitudes; dm/dt = -i omega m). The paper prints the opposite overall sign, which
+    with K_xx = +sigma0 would contradict the exact identity s_par = (z x J)/(e v) (text before
+    Eq. 3); the relative sign of the two terms is fixed by gauge invariance (an in-plane m is a
+    vector potential) and is as printed.
+
+    Parameters
+    ----------
+    K
+        dimensionless (..., 3, 3) tensor of Eq. (8), e.g. from ``tisot.response.response_tensor``.
+    field
+        in-plane E (..., 2) in V/m (complex amplitude), or None.
+    magnetization_rate
+        dm/dt (..., 3) in 1/s (complex amplitude), or None.
+    """
+    sc = model._require_scales("spin_density")
+    v = sc.velocity
+    K = np.asarray(K, dtype=complex)
+    drive = np.zeros((*K.shape[:-2], 3), dtype=complex)
+    if field is not None:
+        E = np.asarray(finite("field", field), dtype=complex)
+        drive = drive + E_CHARGE * v * np.cross(_in_plane3(E, "field"), Z_HAT)
+    if magnetization_rate is not None:
+        dm = np.asarray(finite("magnetization_rate", magnetization_rate), dtype=complex)
+        drive = drive + model.exchange_energy * sc.energy * dm
+    return -np.einsum("...ij,...j->...i", K, drive) / (v**2 * H_PLANCK)
 
 
 def fieldlike_torque(m, current_density, model: SurfaceModel, coupling: Coupling) -> np.ndarray:
