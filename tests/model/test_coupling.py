@@ -24,7 +24,7 @@ def _pair(j_mev=10.0, spin=1.0, area=2.5e-19, mz=0.0):
 
 def test_exchange_energy_is_minus_j_s():
     # m is the moment direction; the spins point along -m (module docstring of tisot.model.coupling)
-    model, coupling = _pair(j_mev=4.0, spin=2.5)
+    model, _ = _pair(j_mev=4.0, spin=2.5)
     assert model.physical_parameters()["exchange_energy_mev"] == pytest.approx(-10.0)
 
 
