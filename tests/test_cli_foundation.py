@@ -1,0 +1,136 @@
+"""`tisot --help`, `tisot transport`, `tisot response --method analytic` as a user calls them."""
+
+import json
+import math
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from tisot import SurfaceModel
+from tisot.cli import app
+from tisot.response import analytic_response
+
+runner = CliRunner()
+HBAR_EV_S = 6.582119569e-16
+
+
+def run(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_help_lists_the_commands():
+    result = run("--help")
+    assert result.exit_code == 0
+    for command in ("transport", "response"):
+        assert command in result.output
+
+
+def test_transport_si_json_by_hand():
+    # eps = 100 meV, Delta_z = 0, alpha = 0.02: sigma0 = 1/(pi 0.02), tau_tr = hbar/(pi alpha eps)
+    result = run(
+        "transport",
+        "--units",
+        "si",
+        "--energy",
+        100,
+        "--delta-sd",
+        30,
+        "--mz",
+        0,
+        "--alpha",
+        0.02,
+        "--format",
+        "json",
+    )
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    tau = HBAR_EV_S / (math.pi * 0.02 * 0.1)
+    assert out["sigma0"] == pytest.approx(1 / (math.pi * 0.02))
+    assert out["sigma_H"] == 0.0
+    assert out["tau_tr"] == pytest.approx(tau, rel=1e-9)
+    assert out["D"] == pytest.approx(1e12 * tau, rel=1e-9)
+    assert out["units"]["D"] == "m^2/s"
+
+
+def test_response_json_matches_the_library_in_both_unit_systems():
+    args = [
+        "response",
+        "--method",
+        "analytic",
+        "--energy",
+        1,
+        "--delta-sd",
+        0.3,
+        "--mz",
+        0.8,
+        "--alpha",
+        0.02,
+        "--q",
+        "0.001,0.002",
+        "--omega",
+        1e-5,
+        "--format",
+        "json",
+    ]
+    out = json.loads(run(*args).stdout)
+    model = SurfaceModel(exchange_energy=0.3, magnetization=(0.6, 0, 0.8), disorder=0.02)
+    K = analytic_response(model, [0.001, 0.002], 1e-5)
+    np.testing.assert_allclose(np.array(out["K"]["re"]) + 1j * np.array(out["K"]["im"]), K)
+    assert set(out) >= {"K", "sigma0", "sigma_H", "D", "tau_tr"}
+    # the same physics in SI: eps = 50 meV, q in rad/um, omega in rad/ns
+    eps_j = 50e-3
+    q_unit_per_um = eps_j / (HBAR_EV_S * 1e6) * 1e-6  # E0/(hbar v) in rad/um
+    w_unit_per_ns = eps_j / HBAR_EV_S * 1e-9  # E0/hbar in rad/ns
+    si = json.loads(
+        run(
+            "response",
+            "--units",
+            "si",
+            "--energy",
+            50,
+            "--delta-sd",
+            15,
+            "--mz",
+            0.8,
+            "--alpha",
+            0.02,
+            "--q",
+            f"{0.001 * q_unit_per_um},{0.002 * q_unit_per_um}",
+            "--omega",
+            1e-5 * w_unit_per_ns,
+            "--format",
+            "json",
+        ).stdout
+    )
+    np.testing.assert_allclose(np.array(si["K"]["re"]) + 1j * np.array(si["K"]["im"]), K, rtol=1e-8)
+
+
+def test_response_table_is_human_readable():
+    result = run("response")
+    assert result.exit_code == 0
+    assert "K(q, omega)" in result.stdout and "sigma0 =" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "pattern"),
+    [
+        (["transport", "--alpha", 2], "alpha"),
+        (["transport", "--energy", 0.2, "--delta-sd", 0.3], "inside the exchange gap"),
+        (["transport", "--mz", 1.5], "--mz must lie in"),
+        (["response", "--q", "1,2,3"], "--q must be two numbers"),
+        (["response", "--q", "0,0", "--omega", 0], "singular"),
+        (["response", "--omega", -1], "omega must be >= 0"),
+        (["response", "--method", "magic"], "method must be one of"),
+    ],
+)
+def test_bad_input_exits_with_a_named_error(args, pattern):
+    result = run(*args)
+    assert result.exit_code == 2
+    assert pattern in result.output
+
+
+def test_regime_warning_is_shown_not_fatal():
+    result = run("response", "--q", "0.05,0", "--omega", 0)
+    assert result.exit_code == 0
+    assert "D*q^2*tau_tr" in result.output
