@@ -1,0 +1,193 @@
+"""The nonlocal drive f(r, t): Fourier path vs real-space path, pulses, kernel, bad input."""
+
+import math
+
+import numpy as np
+import pytest
+from scipy import integrate
+
+from tisot.drive import (
+    DiffusiveMedium,
+    GratingGate,
+    SurfaceField,
+    diffusion_kernel,
+    drive_amplitude,
+    fourier_drive,
+    line_kernel,
+    realspace_drive,
+)
+
+L = 1.0e-6  # m
+D = 0.01  # m^2/s: D q^2 = 3.9e11 1/s for the 1 um period
+ETA = -2.0e5  # 1/(V s)
+
+
+def medium(tau_phi=math.inf):
+    return DiffusiveMedium(diffusion_constant=D, strength=ETA, dephasing_time=tau_phi)
+
+
+@pytest.mark.parametrize("tau_phi", [math.inf, 3e-12])
+def test_fourier_and_realspace_agree_for_a_harmonic_gate(tau_phi):
+    # A 10 GHz gate with 3 harmonics; the real-space run starts from f = 0, and after the
+    # transient (~ 1/(D q^2) = 2.5 ps) the two paths must coincide.
+    gate = GratingGate(period=L, distance=0.1 * L, voltage=1.0, frequency=10e9, harmonics=3)
+    med = medium(tau_phi)
+    period_t = 1 / gate.frequency
+    t = np.linspace(0, 2 * period_t, 401)
+    da = realspace_drive(med, length=L, points=256, times=t, field=gate.field(), substeps=4)
+    x = da.x.values
+    ref = fourier_drive(gate.field(), med).evaluate(np.stack([x, 0 * x], -1), t)
+    late = t > period_t
+    err = np.max(np.abs(da.values[late] - ref[late]))
+    assert err < 2e-3 * np.max(np.abs(ref))
+    assert da.attrs["units"] == "1/s"
+
+
+def test_realspace_pulse_matches_kernel_convolution_and_spreads_as_sqrt_Dt():
+    # E_x is a smooth bump (div E = two Gaussians of width w at x1, x2), switched on for a
+    # short Gaussian pulse in time. Reference: quadrature of the analytic line kernel.
+    med = medium(5e-12)
+    length, w, x1, x2 = 20 * L, 0.3 * L, 6 * L, 14 * L
+    E0, t_p, s_p = 1e5, 0.5e-12, 0.1e-12
+
+    def pulse(t):
+        return np.exp(-0.5 * ((t - t_p) / s_p) ** 2)
+
+    def gauss(x, var):
+        # periodic images are negligible (domain >> widths)
+        return np.exp(-0.5 * x**2 / var) / np.sqrt(2 * math.pi * var)
+
+    def field(x, t):
+        from scipy.special import ndtr
+
+        return E0 * (ndtr((x - x1) / w) - ndtr((x - x2) / w)) * pulse(t)
+
+    t = np.linspace(0, 20e-12, 81)
+    da = realspace_drive(med, length=length, points=800, times=t, field=field, substeps=10)
+    x = da.x.values
+
+    def reference(tk):
+        def integrand(tp):
+            tau = tk - tp
+            var = w**2 + 2 * D * tau
+            return (
+                pulse(tp)
+                * math.exp(-tau / med.dephasing_time)
+                * (gauss(x - x1, var) - gauss(x - x2, var))
+            )
+
+        val, _ = integrate.quad_vec(integrand, 0.0, tk, epsabs=0, epsrel=1e-9)
+        return -ETA * D * E0 * val  # f = -eta (kernel * div E), tisot's sign
+
+    for k in (20, 40, 80):
+        ref = reference(t[k])
+        assert np.max(np.abs(da.values[k] - ref)) < 2e-3 * np.max(np.abs(ref))
+
+    # width^2 of the left lobe grows as w^2 + 2 D (t - t_p): slope 2D, width ~ sqrt(D t)
+    left = x < length / 2
+    ks = np.arange(30, 81, 10)
+    var = []
+    for k in ks:
+        prof = da.values[k, left]
+        var.append(np.sum(prof * (x[left] - x1) ** 2) / np.sum(prof))
+    slope = np.polyfit(t[ks], var, 1)[0]
+    assert slope == pytest.approx(2 * D, rel=2e-3)
+
+
+def test_free_relaxation_decays_at_the_dephasing_rate():
+    med = medium(2e-12)
+    t = np.linspace(0, 4e-12, 5)
+    exact = 3.0 * np.exp(-t / 2e-12)
+    errors = []
+    for substeps in (25, 50):
+        da = realspace_drive(
+            med, length=L, points=16, times=t, initial=np.full(16, 3.0), substeps=substeps
+        )
+        np.testing.assert_allclose(da.values[:, 0], exact, rtol=1e-4)
+        errors.append(np.max(np.abs(da.values[:, 0] - exact)))
+    # Crank-Nicolson is second order in time: halving dt quarters the error
+    assert errors[0] / errors[1] == pytest.approx(4.0, rel=0.02)
+
+
+def test_line_kernel_is_the_y_integral_of_the_spec_kernel():
+    med = medium(1e-11)
+    tau, x = 2e-12, 0.1 * L
+    ell = math.sqrt(D * tau)
+    val, _ = integrate.quad(
+        lambda y: diffusion_kernel(math.hypot(x, y), tau, med), -30 * ell, 30 * ell, points=[0.0]
+    )
+    assert line_kernel(x, tau, med) == pytest.approx(val, rel=1e-8)
+
+
+def test_kernel_transform_gives_the_fourier_denominator():
+    # -eta * int dx dtau K(x, tau) e^{-iqx + i omega tau} (i q E) must equal drive_amplitude
+    # (Eq. 4): this ties the real-space sign to the Fourier sign without any PDE solver.
+    med = medium(4e-12)
+    q, omega, E = 2 * math.pi / L, 2 * math.pi * 10e9, 1.0 + 0.5j
+    # x-integral analytically: int K e^{-iqx} dx = D e^{-D q^2 tau - tau/tau_phi}; check it at one tau
+    tau = 1e-12
+    xs = np.linspace(-20 * math.sqrt(D * tau), 20 * math.sqrt(D * tau), 20001)
+    fx = integrate.simpson(line_kernel(xs, tau, med) * np.exp(-1j * q * xs), x=xs)
+    assert fx == pytest.approx(D * math.exp(-D * q * q * tau - tau / 4e-12), rel=1e-8)
+    re = integrate.quad(
+        lambda s: D * math.exp(-(D * q * q + 1 / 4e-12) * s) * math.cos(omega * s),
+        0,
+        1e-10,
+        limit=200,
+    )[0]
+    im = integrate.quad(
+        lambda s: D * math.exp(-(D * q * q + 1 / 4e-12) * s) * math.sin(omega * s),
+        0,
+        1e-10,
+        limit=200,
+    )[0]
+    f_kernel = -ETA * (re + 1j * im) * 1j * q * E
+    f_fourier = drive_amplitude(med, [q, 0.0], omega, [E, 0.0])
+    assert f_fourier == pytest.approx(f_kernel, rel=1e-7)
+
+
+def test_dephasing_cuts_off_the_dc_singularity():
+    q = np.array([[1e3, 0.0], [1e4, 0.0]])  # long wavelengths
+    E = np.array([[1.0, 0.0], [1.0, 0.0]])
+    f_clean = drive_amplitude(medium(), q, 0.0, E)
+    # without dephasing the dc drive diverges as 1/q
+    assert abs(f_clean[0] / f_clean[1]) == pytest.approx(10.0)
+    f_deph = drive_amplitude(medium(1e-9), q, 0.0, E)
+    # with it, f -> -eta i D q.E tau_phi for D q^2 tau_phi << 1
+    np.testing.assert_allclose(
+        f_deph, -ETA * 1j * D * q[:, 0] * 1e-9 / (1 + D * q[:, 0] ** 2 * 1e-9)
+    )
+
+
+def test_uniform_field_drives_nothing():
+    field = SurfaceField(np.zeros((1, 2)), np.array([[1.0, 2.0]]), 0.0)
+    assert fourier_drive(field, medium()).drive[0] == 0
+
+
+def test_amplitude_and_phase_reproduce_evaluate():
+    gate = GratingGate(period=L, distance=0.05 * L, frequency=8e9, harmonics=4)
+    hd = fourier_drive(gate.field(), medium(1e-11))
+    r = np.array([[0.1 * L, 0.0], [0.37 * L, 0.0]])
+    a, phi = hd.amplitude_and_phase(r)
+    t = np.linspace(0, 2e-10, 7)
+    np.testing.assert_allclose(
+        hd.evaluate(r, t), a * np.cos(gate.omega * t[:, None] + phi), atol=1e-9 * np.max(a)
+    )
+
+
+@pytest.mark.parametrize("tau", [0.0, -1e-12, float("nan")])
+def test_bad_dephasing_time(tau):
+    with pytest.raises(ValueError, match=r"dephasing_time \(tau_phi\) must be > 0"):
+        DiffusiveMedium(diffusion_constant=D, strength=ETA, dephasing_time=tau)
+
+
+def test_bad_realspace_input():
+    med = medium()
+    with pytest.raises(ValueError, match="length must be > 0"):
+        realspace_drive(med, length=0.0, points=16, times=[0, 1e-12])
+    with pytest.raises(ValueError, match="uniformly spaced"):
+        realspace_drive(med, length=L, points=16, times=[0, 1e-12, 3e-12])
+    with pytest.raises(ValueError, match="points"):
+        realspace_drive(med, length=L, points=4, times=[0, 1e-12])
+    with pytest.raises(ValueError, match="diffusion_constant"):
+        DiffusiveMedium(diffusion_constant=0.0, strength=ETA)
