@@ -64,7 +64,7 @@ class TransportJob(Job):
             "sigma_H": OutputVar((), "e^2/h", "anomalous Hall conductivity sigma_H, Eq. (9)"),
             "D": OutputVar((), "m2 s-1", "diffusion constant D = hbar v^2 sigma0 / epsilon"),
             "tau_tr": OutputVar((), "s", "transport time tau_tr (paper's, D = v^2 tau_tr)"),
-            "ell": OutputVar((), "m", "mean free path ell = v tau_tr"),
+            "ell": OutputVar((), "m", "diffusion length ell = sqrt(D tau_tr) (App. B)"),
             "delta_z": OutputVar((), "meV", "Delta_z = Delta_sd m_z"),
         }
 

@@ -1,0 +1,107 @@
+"""Built-in jobs against hand-worked numbers and an independent unit conversion."""
+
+from __future__ import annotations
+
+import math
+import tomllib
+
+import numpy as np
+import pytest
+import scipy.constants as sc
+
+from tisot.io import load_dataset, parse_config
+from tisot.model import SurfaceModel
+from tisot.response import analytic_response
+from tisot.sweeps import available_jobs, get_job, register_job, run_point
+from tisot.sweeps.jobs import ResponseJob
+
+MODEL = """
+[model]
+fermi_energy_mev = 100.0
+exchange_energy_mev = 30.0
+m_z = 1.0
+disorder = 0.02
+velocity = 1.0e6
+"""
+
+
+def test_builtin_jobs_registered():
+    assert {"transport", "response"} <= set(available_jobs())
+    with pytest.raises(ValueError, match=r"calculation must be one of"):
+        get_job("nope")
+    with pytest.raises(ValueError, match=r"already registered"):
+
+        class Impostor(ResponseJob):
+            pass
+
+        register_job(Impostor())
+
+
+def test_transport_job_hand_worked_numbers(tmp_path):
+    cfg = parse_config(tomllib.loads('calculation = "transport"\n' + MODEL))
+    ds = run_point(cfg, out=tmp_path / "t.nc")
+    # Eq. (9) by hand for eps = 100 meV, Delta_z = 30 meV, alpha = 0.02:
+    # sigma0 = (1 - 0.09) / (pi 0.02 (1 + 0.27)) = 11.4040...
+    sigma0 = 0.91 / (math.pi * 0.02 * 1.27)
+    assert float(ds.sigma0) == pytest.approx(sigma0, rel=1e-12)
+    assert float(ds.sigma0) == pytest.approx(11.4040, rel=1e-5)
+    # sigma_H = 8 * 0.3^3 / 1.27^2 = 0.13392
+    assert float(ds.sigma_H) == pytest.approx(8 * 0.027 / 1.27**2, rel=1e-12)
+    # D = hbar v^2 sigma0 / eps, with hbar and eV straight from scipy
+    D = sc.hbar * 1e12 * sigma0 / (0.1 * sc.eV)
+    assert float(ds.D) == pytest.approx(D, rel=1e-12)
+    assert float(ds.tau_tr) == pytest.approx(D / 1e12 / 1.09 * 1.0, rel=1e-12)  # eps^2/(eps^2+dz^2)
+    assert float(ds.ell) == pytest.approx(math.sqrt(D * float(ds.tau_tr)), rel=1e-12)  # L_D
+    assert float(ds.delta_z) == pytest.approx(30.0)
+    assert ds.D.attrs["units"] == "m2 s-1" and ds.sigma0.attrs["long_name"]
+    on_disk = load_dataset(tmp_path / "t.nc")
+    assert parse_config(tomllib.loads(on_disk.attrs["config"])).parameters == cfg.parameters
+
+
+def test_response_job_matches_analytic_with_independent_units():
+    text = (
+        'calculation = "response"\n'
+        + MODEL.replace("m_z = 1.0", "m_z = 0.6")
+        + "[drive]\nperiod_um = 2.0\nq_angle_deg = 30.0\nfrequency_ghz = 3.0\n"
+    )
+    cfg = parse_config(tomllib.loads(text))
+    ds = run_point(cfg)
+    # the same surface in model units built by hand: E0 = 100 meV, hbar v / E0 as length
+    model = SurfaceModel(
+        fermi_energy=1.0, exchange_energy=0.3, magnetization=(0.8, 0.0, 0.6), disorder=0.02
+    )
+    length = sc.hbar * 1e6 / (0.1 * sc.eV)  # hbar v / E0 in m
+    q = 2 * math.pi / 2e-6 * length
+    q_vec = q * np.array([math.cos(math.pi / 6), math.sin(math.pi / 6)])
+    omega = 2 * math.pi * 3e9 * sc.hbar / (0.1 * sc.eV)
+    K = analytic_response(model, q_vec, omega, check_regime=False)
+    np.testing.assert_allclose(ds.K.values, K, rtol=1e-12)
+    assert float(ds.Dq2_tau_tr) == pytest.approx(
+        model.diffusion_constant * q**2 * model.transport_time, rel=1e-12
+    )
+    assert int(ds.regime_warnings) == int(float(ds.Dq2_tau_tr) > 0.1)
+    assert list(ds.row.values) == ["x", "y", "z"]
+
+
+def test_response_limit_sigma_xx_is_sigma0_from_transport_job():
+    """Eq. (14): for q along x and omega << D q^2, K_xx -> sigma0 (cross-check of two jobs)."""
+    drive = "[drive]\nperiod_um = 50.0\nfrequency_ghz = 0.001\n"
+    response = run_point(parse_config(tomllib.loads('calculation = "response"\n' + MODEL + drive)))
+    transport = run_point(parse_config(tomllib.loads('calculation = "transport"\n' + MODEL)))
+    assert response.K.sel(row="x", col="x").real.item() == pytest.approx(
+        float(transport.sigma0), rel=1e-3
+    )
+    # and sigma_yy = i omega sigma0 / (i omega - D q^2), D from the transport job (SI)
+    omega, q = 2 * math.pi * 1e6, 2 * math.pi / 50e-6
+    expected = 1j * omega * float(transport.sigma0) / (1j * omega - float(transport.D) * q**2)
+    assert response.K.sel(row="y", col="y").item() == pytest.approx(expected, rel=1e-2)
+
+
+def test_point_error_names_the_point_and_run_refuses_sweeps():
+    # eps = 100 meV < |Delta_z| = 150 meV: the model rejects it; the error says where
+    text = 'calculation = "transport"\n' + MODEL.replace("30.0", "150.0")
+    with pytest.raises(ValueError, match=r"transport failed at the base point: .*exchange gap"):
+        run_point(parse_config(tomllib.loads(text)))
+    sweep = 'calculation = "transport"\n' + MODEL + '[sweep.axes]\n"model.m_z" = [0.1]\n'
+    with pytest.raises(ValueError, match=r"tisot sweep"):
+        run_point(parse_config(tomllib.loads(sweep)))

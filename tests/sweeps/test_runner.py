@@ -1,0 +1,229 @@
+"""Dask sweeps: 2-worker LocalCluster, external scheduler, kill-and-resume, failures, progress."""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import tomllib
+
+import numpy as np
+import pytest
+import xarray as xr
+from rich.console import Console
+from typer.testing import CliRunner
+
+from tisot.cli import app
+from tisot.io import load_dataset, parse_config
+from tisot.model import SurfaceModel
+from tisot.response import analytic_response
+from tisot.sweeps import chunk_progress, run_sweep
+from tisot.sweeps.chunks import ChunkStore
+
+CONFIG = """
+calculation = "response"
+[model]
+fermi_energy_mev = 100.0
+exchange_energy_mev = 30.0
+disorder = 0.02
+[drive]
+period_um = 5.0
+[sweep]
+chunk_size = 4
+[sweep.axes]
+"drive.frequency_ghz" = { start = 1.0, stop = 10.0, num = 6 }
+"model.m_z" = [0.2, 0.5, 0.8]
+[execution]
+processes = false
+"""
+
+
+def _config(text=CONFIG, **kw):
+    return parse_config(tomllib.loads(text), **kw)
+
+
+def _expected_K(ds: xr.Dataset) -> np.ndarray:
+    """K on the whole grid in one vectorised call per m_z, units converted by hand."""
+    hbar_over_e0 = 6.582119569e-16 / 0.1  # hbar / (100 meV) in s (hbar = 6.582e-16 eV s)
+    q = 2 * math.pi / 5e-6 * hbar_over_e0 * 1e6  # q hbar v / E0, v = 1e6 m/s
+    out = np.empty(ds.K.shape, dtype=complex)
+    for j, mz in enumerate(ds.m_z.values):
+        model = SurfaceModel(
+            exchange_energy=0.3,
+            magnetization=(math.sqrt(1 - mz**2), 0.0, mz),
+            disorder=0.02,
+        )
+        omega = 2 * math.pi * ds.frequency_ghz.values * 1e9 * hbar_over_e0
+        qv = np.broadcast_to([q, 0.0], (*omega.shape, 2))
+        out[:, j] = analytic_response(model, qv, omega, check_regime=False)
+    return out
+
+
+def _strip_date(ds: xr.Dataset) -> xr.Dataset:
+    return ds.assign_attrs(date_created=None)
+
+
+def test_local_cluster_two_workers(tmp_path):
+    from distributed import Client, LocalCluster, get_task_stream
+
+    cfg = _config()
+    with (
+        LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as c,
+        Client(c) as client,
+    ):
+        assert len(client.scheduler_info()["workers"]) == 2
+        with get_task_stream(client) as stream:
+            ds = run_sweep(cfg, out=tmp_path / "k.nc", client=client, progress=False)
+    assert len(stream.data) == cfg.sweep.n_chunks  # one task per chunk
+    assert len({task["worker"] for task in stream.data}) == 2  # both workers took part
+    assert ds.K.dims == ("frequency_ghz", "m_z", "row", "col")
+    assert ds.frequency_ghz.attrs == {
+        "units": "GHz",
+        "long_name": "drive frequency f = omega / 2 pi",
+    }
+    np.testing.assert_allclose(ds.K.values, _expected_K(ds), rtol=1e-8)
+    xr.testing.assert_identical(load_dataset(tmp_path / "k.nc"), ds)
+    assert not ChunkStore.next_to(tmp_path / "k.nc").folder.exists()  # cleaned up
+
+
+def test_external_scheduler_gives_the_same_dataset(tmp_path):
+    from distributed import LocalCluster
+
+    cfg = _config()
+    local = run_sweep(cfg, out=tmp_path / "a.nc", workers=2, progress=False)
+    with LocalCluster(n_workers=2, processes=False, dashboard_address=None) as cluster:
+        remote = run_sweep(
+            cfg, out=tmp_path / "b.nc", scheduler=cluster.scheduler_address, progress=False
+        )
+    # the stored configs differ only in [execution] and [output]
+    drop = {"config": None, "date_created": None}
+    xr.testing.assert_identical(local.assign_attrs(drop), remote.assign_attrs(drop))
+
+
+def test_unreachable_scheduler_says_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.setattr("tisot.sweeps.runner.CONNECT_TIMEOUT", "0.5s")
+    with pytest.raises(ValueError, match=r"cannot reach the dask scheduler .*`dask scheduler`"):
+        run_sweep(_config(), out=tmp_path / "x.nc", scheduler="tcp://127.0.0.1:9", progress=False)
+    assert not (tmp_path / "x.nc").exists()
+
+
+SLOW_RUN = """
+import sys, time
+from tisot.io import load_config
+from tisot.sweeps import register_job, run_sweep
+from tisot.sweeps.jobs import ResponseJob
+
+class SlowResponse(ResponseJob):
+    def compute(self, params):
+        time.sleep(0.1)
+        return super().compute(params)
+
+register_job(SlowResponse(), replace=True)  # same name, same numbers, only slower
+run_sweep(load_config(sys.argv[1]), out=sys.argv[2], workers=1, progress=False)
+"""
+
+
+def test_killed_sweep_resumes_and_matches_uninterrupted_run(tmp_path, monkeypatch):
+    (tmp_path / "c.toml").write_text(CONFIG)
+    (tmp_path / "slow.py").write_text(textwrap.dedent(SLOW_RUN))
+    out = tmp_path / "sweep.nc"
+    uninterrupted = run_sweep(_config(), out=out, workers=2, progress=False)
+    from_disk = load_dataset(out)
+    out.unlink()
+
+    store = ChunkStore.next_to(out)
+    n_chunks = _config().sweep.n_chunks  # 18 points / 4 = 5 chunks, 0.4 s each
+    proc = subprocess.Popen(
+        [sys.executable, str(tmp_path / "slow.py"), str(tmp_path / "c.toml"), str(out)],
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while len(store.done(n_chunks)) < 2:
+            assert proc.poll() is None, "the sweep ended before it could be killed"
+            assert time.monotonic() < deadline, "no chunk written within 60 s"
+            time.sleep(0.02)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    before = store.done(n_chunks)
+    assert 2 <= len(before) < n_chunks
+    assert not out.exists()  # no half-written dataset
+
+    written = []
+    original = ChunkStore.write
+    monkeypatch.setattr(
+        ChunkStore, "write", lambda self, i, data: (written.append(i), original(self, i, data))
+    )
+    resumed = run_sweep(_config(), out=out, workers=2, progress=False)
+    assert sorted(written) == sorted(set(range(n_chunks)) - before)  # only the missing ones
+    assert not store.folder.exists()  # removed once the dataset is in place
+    xr.testing.assert_identical(_strip_date(resumed), _strip_date(uninterrupted))
+    xr.testing.assert_identical(_strip_date(load_dataset(out)), _strip_date(from_disk))
+
+
+def test_failed_sweep_leaves_no_dataset_and_resumes(tmp_path):
+    # m_z = 1 with Delta_sd = 120 meV > eps: the model rejects the last m_z only
+    text = CONFIG.replace("exchange_energy_mev = 30.0", "exchange_energy_mev = 120.0")
+    text = text.replace('"model.m_z" = [0.2, 0.5, 0.8]', '"model.m_z" = [0.2, 0.5, 1.0]')
+    out = tmp_path / "bad.nc"
+    with pytest.raises(ValueError, match=r"failed at drive\.frequency_ghz = .*model\.m_z = 1\.0"):
+        run_sweep(_config(text), out=out, workers=1, progress=False)
+    assert not out.exists()
+    assert not list(tmp_path.glob(".bad.nc.tmp*"))
+    # chunks of another config are refused, not mixed in
+    clash = text.replace("exchange_energy_mev = 120.0", "exchange_energy_mev = 30.0")
+    with pytest.raises(ValueError, match=r"different sweep .* --fresh"):
+        run_sweep(_config(clash), out=out, workers=1, progress=False)
+    ds = run_sweep(_config(clash), out=out, workers=1, progress=False, fresh=True)
+    assert ds.sizes == {"frequency_ghz": 6, "m_z": 3, "row": 3, "col": 3}
+
+
+def test_sweep_without_output_stays_in_memory():
+    ds = run_sweep(_config(), workers=1, progress=False)
+    np.testing.assert_allclose(ds.K.values, _expected_K(ds), rtol=1e-8)
+
+
+def test_progress_bar_counts_chunks_and_is_silent_off_terminal():
+    buffer = io.StringIO()
+    console = Console(file=buffer, force_terminal=True, width=100)
+    bar, task = chunk_progress(5, done=2, console=console)
+    with bar:
+        bar.advance(task)
+    assert "3/5" in buffer.getvalue() and "chunks" in buffer.getvalue()
+    quiet = io.StringIO()
+    bar, task = chunk_progress(5, console=Console(file=quiet))  # a StringIO is no terminal
+    with bar:
+        bar.advance(task)
+    assert quiet.getvalue() == ""
+
+
+def test_cli_sweep_and_its_errors(tmp_path):
+    (tmp_path / "c.toml").write_text(CONFIG)
+    runner = CliRunner()
+    result = runner.invoke(
+        app,
+        ["sweep", str(tmp_path / "c.toml"), "--out", str(tmp_path / "s.zarr"), "--workers", "2"],
+    )
+    assert result.exit_code == 0, result.output
+    ds = load_dataset(tmp_path / "s.zarr")
+    np.testing.assert_allclose(ds.K.values, _expected_K(ds), rtol=1e-8)
+
+    (tmp_path / "bad.toml").write_text(CONFIG.replace("disorder = 0.02", "disorder = 2"))
+    result = runner.invoke(app, ["sweep", str(tmp_path / "bad.toml"), "--out", "x.nc"])
+    assert result.exit_code == 2 and "model.disorder must be" in result.output
+    result = runner.invoke(app, ["sweep", str(tmp_path / "missing.toml"), "--out", "x.nc"])
+    assert result.exit_code == 2 and "does not exist" in result.output
+    result = runner.invoke(app, ["sweep", str(tmp_path / "c.toml")])
+    assert result.exit_code == 2 and "no output path" in result.output
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    result = runner.invoke(app, ["sweep", str(tmp_path / "c.toml"), "--out", str(blocker / "o.nc")])
+    assert result.exit_code == 2 and "not writable" in result.output
