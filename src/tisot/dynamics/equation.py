@@ -11,14 +11,23 @@ P_n = 1 - n n^T drops the component along the damping axis n (Eq. 18: n = z, so 
 in-plane dm_par/dt is damped; Eq. C2 of the paper writes n = H/|H|). In Eq. (16),
 (sigma_H/m_z) dm_par/dt x m_perp = sigma_H dm_par/dt x z, regular at m_z = 0.
 
-The damping terms contain dm/dt itself. Writing u = dm/dt and a for the explicit torques,
+The damping terms contain dm/dt itself. Writing u = dm/dt and a for the explicit torques
+(all of the form m x something, so a . m = 0), the 3x3 linear system
 
-    u = a + [m]_x B u,   B = alpha_g P_n + alpha_iso 1 + alpha_hall C,   C u = (u_y, -u_x, 0),
+    u = a + g m x (u - n (n.u)) + h m x (u x z) + s m x u        (g, h, s = alpha_g, _hall, _iso)
 
-so (1 - [m]_x B) u = a, a 3x3 linear system solved here in closed form (Cramer's rule with the
-adjugate). For B symmetric positive semidefinite (alpha_hall = 0), [m]_x B is similar to the
-skew matrix B^1/2 [m]_x B^1/2, so det(1 - [m]_x B) = 1 + lambda^2 >= 1: the system is never
-singular. Since a and [m]_x B u are both perpendicular to m, so is u: |m| is conserved.
+is solved in closed form (``solve_rate``), exactly for any |m|:
+
+1. m . u = m . a = 0, so m x (u x z) = m_z u: the sigma_H term of Eq. (16) only rescales the
+   rate, u = lam (a + ...), lam = 1/(1 - h m_z). (It is not a damping: it renormalises gamma
+   and every torque by the same factor.) Replace a, g, s by lam a, lam g, lam s.
+2. With beta = g + s and c = a - g nu (m x n), nu = n . u: u - beta m x u = c, c . m = 0,
+   whose solution is u = (c + beta m x c) / (1 + beta^2 |m|^2).
+3. Projecting on n: nu = (n.a + beta n.(m x a)) / (1 + beta s |m|^2 + beta g (m.n)^2).
+
+The denominators are >= 1 for g, s >= 0 and |h m_z| < 1, so the system is never singular.
+tests/dynamics/test_equation.py checks the formula against numpy.linalg.solve of the explicit
+3x3 matrix 1 - [m]_x B and against tisot.torques.gilbert_torque.
 """
 
 from __future__ import annotations
@@ -33,45 +42,38 @@ TERMS = ("precession", "diffusive", "fieldlike", "damping", "hall", "isotropic")
 
 @njit(cache=True, inline="always")
 def solve_rate(mx, my, mz, ax, ay, az, g, hh, s, nx, ny, nz):
-    """u = dm/dt from (1 - [m]_x B) u = a in closed form (see module docstring).
+    """u = dm/dt solving u = a + g m x P_n u + hh m x (u x z) + s m x u in closed form.
 
-    g, hh, s: alpha_g, alpha_hall, alpha_iso; (nx, ny, nz): unit damping axis.
+    g, hh, s: alpha_g, alpha_hall, alpha_iso; (nx, ny, nz): unit damping axis n. a must be
+    perpendicular to m (it is: every explicit torque is m x something). Derivation in the
+    module docstring; exact for any |m| (RK stages leave the sphere slightly).
     """
-    # B = g (1 - n n^T) + s 1 + hh C
-    b00 = g * (1.0 - nx * nx) + s
-    b11 = g * (1.0 - ny * ny) + s
-    b22 = g * (1.0 - nz * nz) + s
-    gxy = -g * nx * ny
-    b01 = gxy + hh
-    b10 = gxy - hh
-    b02 = -g * nx * nz
-    b20 = b02
-    b12 = -g * ny * nz
-    b21 = b12
-    # A = 1 - [m]_x B, rows of [m]_x: (0, -mz, my), (mz, 0, -mx), (-my, mx, 0)
-    a00 = 1.0 + mz * b10 - my * b20
-    a01 = mz * b11 - my * b21
-    a02 = mz * b12 - my * b22
-    a10 = -mz * b00 + mx * b20
-    a11 = 1.0 - mz * b01 + mx * b21
-    a12 = -mz * b02 + mx * b22
-    a20 = my * b00 - mx * b10
-    a21 = my * b01 - mx * b11
-    a22 = 1.0 + my * b02 - mx * b12
-    # adjugate and determinant
-    c00 = a11 * a22 - a12 * a21
-    c01 = a02 * a21 - a01 * a22
-    c02 = a01 * a12 - a02 * a11
-    c10 = a12 * a20 - a10 * a22
-    c11 = a00 * a22 - a02 * a20
-    c12 = a02 * a10 - a00 * a12
-    c20 = a10 * a21 - a11 * a20
-    c21 = a01 * a20 - a00 * a21
-    c22 = a00 * a11 - a01 * a10
-    inv_det = 1.0 / (a00 * c00 + a01 * c10 + a02 * c20)
-    ux = (c00 * ax + c01 * ay + c02 * az) * inv_det
-    uy = (c10 * ax + c11 * ay + c12 * az) * inv_det
-    uz = (c20 * ax + c21 * ay + c22 * az) * inv_det
+    # Hall term: m x (u x z) = m_z u (u . m = 0), a rescaling by lam = 1 / (1 - hh m_z)
+    lam = 1.0 / (1.0 - hh * mz)
+    ax = ax * lam
+    ay = ay * lam
+    az = az * lam
+    g = g * lam
+    beta = g + lam * s
+    m2 = mx * mx + my * my + mz * mz
+    mn = mx * nx + my * ny + mz * nz
+    # m x a and nu = n . u
+    pax = my * az - mz * ay
+    pay = mz * ax - mx * az
+    paz = mx * ay - my * ax
+    d_nu = 1.0 + beta * (m2 * (beta - g) + g * mn * mn)
+    d_u = 1.0 + beta * beta * m2
+    r = 1.0 / (d_nu * d_u)  # one division for both denominators
+    nu = (nx * (ax + beta * pax) + ny * (ay + beta * pay) + nz * (az + beta * paz)) * (d_u * r)
+    # c = a - g nu (m x n);  u = (c + beta m x c) / (1 + beta^2 |m|^2)
+    gnu = g * nu
+    cx = ax - gnu * (my * nz - mz * ny)
+    cy = ay - gnu * (mz * nx - mx * nz)
+    cz = az - gnu * (mx * ny - my * nx)
+    inv = d_nu * r
+    ux = (cx + beta * (my * cz - mz * cy)) * inv
+    uy = (cy + beta * (mz * cx - mx * cz)) * inv
+    uz = (cz + beta * (mx * cy - my * cx)) * inv
     return ux, uy, uz
 
 

@@ -159,6 +159,7 @@ def simulate(
     par = batch.parameter_table()
     tab = batch.drive_table()
     has_tab = batch.drive_samples is not None
+    has_fl = bool(np.any(batch.fieldlike != 0))
     t0, tdt = float(batch.drive_t0), float(batch.drive_dt)
     m = np.ascontiguousarray(m_start.T)
     k = np.empty_like(m)
@@ -199,7 +200,7 @@ def simulate(
                     gcounts[0] += nsteps
                 else:
                     K.rk4_chunk(
-                        m, k, par, tab, has_tab, t0, tdt,
+                        m, k, par, tab, has_tab, has_fl, t0, tdt,
                         t_a, h, nsteps, acc, mhmin, err, accumulate,
                     )  # fmt: skip
                     counts[:, 0] += nsteps
@@ -223,7 +224,7 @@ def simulate(
         counts[:, :2] = gcounts[:2]
     return _dataset(
         batch, t, out, acc, mhmin, err, counts, window,
-        dict(method=method, rtol=rtol, atol=atol, dt=dt, hmax=hmax),
+        {"method": method, "rtol": rtol, "atol": atol, "dt": dt, "hmax": hmax},
     )  # fmt: skip
 
 
