@@ -105,3 +105,26 @@ def test_point_error_names_the_point_and_run_refuses_sweeps():
     sweep = 'calculation = "transport"\n' + MODEL + '[sweep.axes]\n"model.m_z" = [0.1]\n'
     with pytest.raises(ValueError, match=r"tisot sweep"):
         run_point(parse_config(tomllib.loads(sweep)))
+
+
+def test_macrospin_sweep_over_field_angle_follows_eq19():
+    """alpha_G = 0, omega = omega0, f0 << omega0: m_H = 1/cosh(f0 t sin(2 chi)/4), Eq. (19);
+    nothing moves at chi = 0 or 90 degrees (the sin 2 chi factor)."""
+    cfg = parse_config(
+        tomllib.loads(
+            'calculation = "macrospin"\n[dynamics]\ndrive_amplitude = 0.05\nalpha_g = 0.0\n'
+            "t_max = 150.0\nsamples = 151\n"
+            '[sweep.axes]\n"dynamics.field_angle_deg" = [0.0, 45.0, 90.0]\n'
+        )
+    )
+    from tisot.sweeps import run_sweep
+
+    ds = run_sweep(cfg, workers=1, progress=False)
+    eq19 = 1.0 / np.cosh(0.05 * ds.time.values / 4)  # by hand, sin(2 chi) = 1
+    m_h = ds.m_H.sel(field_angle_deg=45.0).values
+    assert np.max(np.abs(m_h - eq19)) < 0.02  # corrections are O(f0 / omega0) = O(0.05)
+    assert m_h[-1] < 0.35  # the first descent is well under way
+    for chi in (0.0, 90.0):
+        np.testing.assert_allclose(ds.m_H.sel(field_angle_deg=chi).values, 1.0, atol=1e-9)
+    assert ds.time.attrs["units"] == "1/omega0"
+    np.testing.assert_allclose(np.linalg.norm(ds.m.values, axis=-1), 1.0, atol=1e-6)

@@ -35,27 +35,41 @@ def _point_label(point: dict) -> str:
     return ", ".join(f"{k} = {v!r}" for k, v in point.items()) or "the base point"
 
 
-def compute_point(job: Job, config: RunConfig, point: dict) -> dict[str, np.ndarray]:
-    """Run ``job`` at one grid point; RegimeWarnings are counted (``regime_warnings``), not lost.
+def _run(job: Job, config: RunConfig, points: list[dict]) -> tuple[list[dict], list[int]]:
+    """Outputs at ``points`` and the number of RegimeWarnings each raised.
 
-    Errors are re-raised with the grid point they happened at.
+    A batched job computes the whole list at once; its warnings are then counted for every
+    point of the list (a conservative flag). Errors are re-raised naming the grid point.
     """
-    params = config.at(point)
+    params = [config.at(p) for p in points]
+    if job.batched:
+        groups = [(points, lambda: job.compute_many(params))]
+    else:
+        groups = [([p], lambda q=q: [job.compute(q)]) for p, q in zip(points, params, strict=True)]
+    results, counts = [], []
+    for where, call in groups:
+        label = _point_label(where[0]) if len(where) == 1 else f"one of {len(where)} points"
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                out = call()
+            except ValueError as err:
+                raise ValueError(f"{job.name} failed at {label}: {err}") from err
+            except Exception as err:
+                raise RuntimeError(f"{job.name} failed at {label}: {err}") from err
+        n_regime = 0
+        for w in caught:
+            if issubclass(w.category, RegimeWarning):
+                n_regime += 1
+            else:
+                warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+        results.extend(out)
+        counts.extend([n_regime] * len(where))
+    return results, counts
+
+
+def _checked(job: Job, config: RunConfig, result: dict, n_regime: int) -> dict[str, np.ndarray]:
     outputs = job.outputs(config.parameters)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            result = job.compute(params)
-        except ValueError as err:
-            raise ValueError(f"{job.name} failed at {_point_label(point)}: {err}") from err
-        except Exception as err:
-            raise RuntimeError(f"{job.name} failed at {_point_label(point)}: {err}") from err
-    n_regime = 0
-    for w in caught:
-        if issubclass(w.category, RegimeWarning):
-            n_regime += 1
-        else:
-            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
     if set(result) != set(outputs):
         raise RuntimeError(
             f"job {job.name!r} returned {sorted(result)} but declares {sorted(outputs)}"
@@ -65,10 +79,21 @@ def compute_point(job: Job, config: RunConfig, point: dict) -> dict[str, np.ndar
     return result
 
 
+def compute_point(job: Job, config: RunConfig, point: dict) -> dict[str, np.ndarray]:
+    """Run ``job`` at one grid point; RegimeWarnings are counted (``regime_warnings``), not lost.
+
+    Errors are re-raised with the grid point they happened at.
+    """
+    (result,), (n_regime,) = _run(job, config, [point])
+    return _checked(job, config, result, n_regime)
+
+
 def compute_chunk(job: Job, config: RunConfig, chunk: int) -> dict[str, np.ndarray]:
     """Outputs at every point of chunk ``chunk``, stacked along a leading axis."""
     sweep = config.sweep
-    rows = [compute_point(job, config, sweep.point(i)) for i in sweep.chunk_indices(chunk)]
+    points = [sweep.point(i) for i in sweep.chunk_indices(chunk)]
+    results, counts = _run(job, config, points)
+    rows = [_checked(job, config, r, n) for r, n in zip(results, counts, strict=True)]
     return {k: np.stack([r[k] for r in rows]) for k in rows[0]}
 
 

@@ -1,4 +1,5 @@
-"""Built-in calculation kinds: "transport" (Eq. 9) and "response" (K of Eq. 8, analytic or ladder).
+"""Built-in calculation kinds: "transport" (Eq. 9), "response" (K of Eq. 8, analytic or ladder)
+and "macrospin" (dynamics of Eq. 18, Fig. 3).
 
 Config units are the laboratory's (meV, m/s, um, GHz); each job converts to model units
 (hbar = v = 1, energy unit = Fermi energy) through :class:`tisot.model.Scales` and back.
@@ -106,11 +107,11 @@ METHOD_SCHEMA = {
     ),
     "rtol": Parameter(
         kind=float, default=1e-6, long_name="relative tolerance (ladder)",
-        low=0.0, high=1.0, low_open=True, high_open=True,
+        low=1e-13, high=1.0, high_open=True,
     ),
     "cutoff": Parameter(
         kind=float, default=5.0, units="epsilon/(hbar v)", long_name="momentum cutoff (ladder)",
-        low=1.0, low_open=True,
+        low=1.5, high=1e6,
     ),
 }  # fmt: skip
 
@@ -171,5 +172,108 @@ class ResponseJob(Job):
         }
 
 
+#: [dynamics]: a macrospin under Eq. (18) in the geometry of Fig. 3; rates in units of omega0.
+DYNAMICS_SCHEMA = {
+    "field_angle_deg": Parameter(
+        kind=float, default=45.0, units="degree",
+        long_name="angle chi of the field H from the TI normal (x-z plane)", low=0.0, high=180.0,
+    ),
+    "drive_amplitude": Parameter(
+        kind=float, default=0.1, units="omega0", long_name="drive amplitude f0 / omega0",
+        low=0.0,
+    ),
+    "drive_frequency": Parameter(
+        kind=float, default=1.0, units="omega0", long_name="drive frequency omega / omega0",
+        low=0.0,
+    ),
+    "drive_phase_deg": Parameter(
+        kind=float, default=0.0, units="degree", long_name="drive phase: f0 cos(omega t + phase)"
+    ),
+    "alpha_g": Parameter(
+        kind=float, default=0.005, units="1", long_name="anisotropic Gilbert damping alpha_G",
+        low=0.0,
+    ),
+    "alpha_iso": Parameter(
+        kind=float, default=0.0, units="1", long_name="isotropic Gilbert damping of the FM",
+        low=0.0,
+    ),
+    "damping_axis": Parameter(
+        kind=str, default="normal", long_name="axis the alpha_G term drops: TI normal (Eq. 18) "
+        "or field (Eq. C2)", choices=("normal", "field"),
+    ),
+    "t_max": Parameter(
+        kind=float, default=300.0, units="1/omega0", long_name="duration of the run",
+        low=0.0, low_open=True, sweepable=False,
+    ),
+    "samples": Parameter(
+        kind=int, default=601, long_name="output times, uniform on [0, t_max]", low=2,
+        sweepable=False,
+    ),
+    "method": Parameter(
+        kind=str, default="dopri", long_name="integrator", choices=("dopri", "geometric"),
+        sweepable=False,
+    ),
+    "rtol": Parameter(
+        kind=float, default=1e-8, long_name="relative tolerance (dopri)", low=1e-13, high=1e-2,
+        sweepable=False,
+    ),
+}  # fmt: skip
+
+
+class MacrospinJob(Job):
+    """m(t) of a macrospin under Eq. (18), m starting along H (Fig. 3); one chunk, one batch."""
+
+    name = "macrospin"
+    description = "macrospin dynamics under Eq. (18), geometry of Fig. 3"
+    schema: ClassVar[Schema] = {"dynamics": DYNAMICS_SCHEMA}
+    batched = True
+
+    def _times(self, params: Params) -> np.ndarray:
+        d = params["dynamics"]
+        return np.linspace(0.0, d["t_max"], d["samples"])
+
+    def outputs(self, params: Params) -> dict[str, OutputVar]:
+        return {
+            "m": OutputVar(("time", "component"), "1", "magnetization direction m"),
+            "m_H": OutputVar(("time",), "1", "m_H = m . H / |H|"),
+            "m_H_mean": OutputVar((), "1", "time average of m_H over the run"),
+            "m_H_min": OutputVar((), "1", "smallest m_H over the run"),
+        }
+
+    def coords(self, params: Params) -> dict[str, tuple[str, np.ndarray, dict]]:
+        return {
+            "time": ("time", self._times(params), {"units": "1/omega0", "long_name": "time t"}),
+            "component": ("component", _XYZ, {"long_name": "Cartesian component (z: TI normal)"}),
+        }
+
+    def compute(self, params: Params) -> dict[str, np.ndarray]:
+        return self.compute_many([params])[0]
+
+    def compute_many(self, params: list[Params]) -> list[dict[str, np.ndarray]]:
+        from ..dynamics import MacrospinBatch, simulate
+
+        d = {k: np.array([p["dynamics"][k] for p in params]) for k in DYNAMICS_SCHEMA}
+        chi = np.radians(d["field_angle_deg"])
+        field_axis = np.stack([np.sin(chi), np.zeros_like(chi), np.cos(chi)], axis=-1)
+        axis = np.where((d["damping_axis"] == "field")[:, None], field_axis, [0.0, 0.0, 1.0])
+        batch = MacrospinBatch.from_angle(
+            chi,
+            omega0=1.0,
+            f0=d["drive_amplitude"],
+            omega=d["drive_frequency"],
+            phase=np.radians(d["drive_phase_deg"]),
+            alpha_g=d["alpha_g"],
+            alpha_iso=d["alpha_iso"],
+            damping_axis=axis,
+        )
+        first = params[0]["dynamics"]
+        ds = simulate(
+            batch, None, self._times(params[0]), method=first["method"], rtol=first["rtol"]
+        )
+        names = ("m", "m_H", "m_H_mean", "m_H_min")
+        return [{k: ds[k].values[i] for k in names} for i in range(len(params))]
+
+
 register_job(TransportJob())
 register_job(ResponseJob())
+register_job(MacrospinJob())

@@ -5,7 +5,8 @@ A job is one calculation at one point of parameter space. It declares
 * ``schema``: the config sections and parameters it accepts (units, ranges, defaults);
 * ``outputs(params)``: its variables, with the extra dimensions each one has beyond the grid;
 * ``coords(params)``: the coordinates of those extra dimensions (e.g. time, tensor row);
-* ``compute(params)``: ``{variable: array}`` at the point ``params`` (``{section: {key: value}}``).
+* ``compute(params)``: ``{variable: array}`` at the point ``params`` (``{section: {key: value}}``);
+  optionally ``compute_many`` for a whole chunk at once (``batched = True``).
 
 Outputs must not change shape across the grid; parameters that would change it are marked
 ``sweepable=False`` in the schema. ``compute`` must be deterministic, so that a resumed sweep
@@ -52,6 +53,13 @@ class Job:
 
     def compute(self, params: Params) -> dict[str, np.ndarray]:  # pragma: no cover - abstract
         raise NotImplementedError
+
+    #: True if :meth:`compute_many` does a whole chunk at once (e.g. one batched integration).
+    batched: ClassVar[bool] = False
+
+    def compute_many(self, params: list[Params]) -> list[dict[str, np.ndarray]]:
+        """Outputs at several points; override (and set ``batched``) to vectorise a chunk."""
+        return [self.compute(p) for p in params]
 
     def title(self, params: Params) -> str:
         return f"tisot {self.name}: {self.description}"
