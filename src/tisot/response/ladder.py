@@ -329,3 +329,53 @@ def ladder_dataset(
         "shape": str(tuple(shape)),
     }
     return ds
+
+
+def diffusion_pole(
+    model: SurfaceModel,
+    q,
+    *,
+    rtol: float = 1e-10,
+    cutoff: float = 5.0,
+    parameters: str = "renormalised",
+    self_energy: str = "scba",
+) -> np.ndarray:
+    """Complex frequency omega*(q) where det[1 - pi alpha M(q, omega*)] = 0 (Eq. B2).
+
+    The diffusion pole of K: i omega* = D q^2 [1 + O(D q^2 tau_tr)] for small q, so omega* lies
+    just below the real axis (the retarded self-energy is continued there). Found by the secant
+    method from omega = -i D q^2, with M to relative accuracy ``rtol``.
+
+    Parameters
+    ----------
+    q
+        wavevector(s) (..., 2), in E0/(hbar v), 0 < |q| <= k_F.
+
+    Returns
+    -------
+    complex array (...) of omega*, in E0/hbar.
+    """
+    _check_options(rtol, cutoff, parameters, self_energy)
+    par = surface_parameters(model, cutoff, parameters=parameters, self_energy=self_energy)
+    q, _, shape = _check_points(q, 0.0, _fermi_momentum(par), allow_static=True)
+    qf = q.reshape(-1, 2)
+    if np.any(np.hypot(qf[:, 0], qf[:, 1]) == 0):
+        raise ValueError("q must be nonzero: the diffusion pole is at omega = 0 for q = 0")
+    a = par.bare_disorder
+
+    def det(w):
+        M, _, err, _ = _kernel_M(par, qf, w, FIRST_ANGLES, rtol, MAX_ANGLES, want_K=False)
+        _report(err, rtol, "M at the pole")
+        return _dets(M, a)
+
+    w0 = -1j * model.diffusion_constant * np.sum(qf**2, axis=-1)
+    w1 = w0 * (1 + 1e-3)
+    f0, f1 = det(w0), det(w1)
+    for _ in range(50):
+        step = f1 * (w1 - w0) / (f1 - f0)
+        w0, f0 = w1, f1
+        w1 = w1 - step
+        if np.all(np.abs(step) <= 1e-12 * np.abs(w1)):
+            return w1.reshape(shape)
+        f1 = det(w1)
+    raise RuntimeError("diffusion pole: secant iteration did not converge; q may be too large")

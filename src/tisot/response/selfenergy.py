@@ -39,10 +39,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-#: Fixed-point iterations of the SCBA before giving up (the map contracts by ~alpha per step).
-MAX_SCBA_ITERATIONS = 500
-#: Relative change of z at which the SCBA iteration stops.
-SCBA_TOLERANCE = 1e-15
+#: Newton steps of the SCBA before giving up.
+MAX_SCBA_ITERATIONS = 100
+#: Relative Newton step on z at which the SCBA iteration stops.
+SCBA_TOLERANCE = 1e-14
 
 SELF_ENERGIES = ("scba", "born")
 
@@ -56,23 +56,29 @@ def log_integral(z, cutoff: float):
 def scba(energy, delta_z: float, alpha: float, cutoff: float):
     """Retarded self-consistent Born parameters (E~, Dz~) at ``energy`` (any shape).
 
-    ``energy`` may be complex with Im E >= -(small): the retarded branch is continued there.
-    Raises RuntimeError if the fixed point is not reached.
+    Solves F(z) = E^2/(1 + alpha l(z))^2 - Dz^2/(1 - alpha l(z))^2 - z = 0 for z = E~^2 - Dz~^2
+    by complex Newton steps from the first Born approximation (Im l = -pi/2), then returns
+    E~ = E/(1 + alpha l), Dz~ = Dz/(1 - alpha l). ``energy`` may be complex with Im E slightly
+    negative: the retarded branch is continued there. Raises RuntimeError if it fails.
     """
     energy = np.asarray(energy, dtype=complex)
-    # Start from the first Born approximation (paper's Eq. 10): Im l = -pi/2.
     e_t = energy * (1 + 0.5j * math.pi * alpha)
-    d_t = delta_z * (1 - 0.5j * math.pi * alpha) * np.ones_like(energy)
+    d_t = delta_z * (1 - 0.5j * math.pi * alpha)
     z = e_t * e_t - d_t * d_t
     for _ in range(MAX_SCBA_ITERATIONS):
         ell = log_integral(z, cutoff)
-        e_t = energy / (1 + alpha * ell)
-        d_t = delta_z / (1 - alpha * ell)
-        z_new = e_t * e_t - d_t * d_t
-        done = np.all(np.abs(z_new - z) <= SCBA_TOLERANCE * np.abs(z_new))
-        z = z_new
-        if done:
-            return e_t, d_t
+        dell = 0.5 * (1 / z - 1 / (z - cutoff * cutoff))
+        up, dn = 1 + alpha * ell, 1 - alpha * ell
+        f = energy**2 / up**2 - delta_z**2 / dn**2 - z
+        df = -2 * alpha * dell * (energy**2 / up**3 + delta_z**2 / dn**3) - 1
+        step = f / df
+        # keep the retarded branch: never let Im z cross zero
+        while np.any(((z - step).imag <= 0) & (z.imag > 0)):
+            step = np.where(((z - step).imag <= 0) & (z.imag > 0), 0.5 * step, step)
+        z = z - step
+        if np.all(np.abs(step) <= SCBA_TOLERANCE * np.abs(z)):
+            ell = log_integral(z, cutoff)
+            return energy / (1 + alpha * ell), delta_z / (1 - alpha * ell) * np.ones_like(z)
     raise RuntimeError(
         f"self-consistent Born iteration did not converge in {MAX_SCBA_ITERATIONS} steps "
         f"(alpha = {alpha}, cutoff = {cutoff}); reduce alpha"
@@ -142,10 +148,22 @@ def bare_for(
     surface with 0 < alpha < 1 has these renormalised parameters at this cutoff.
     """
     target = np.array([fermi_energy, delta_z, alpha], dtype=float)
-    x = target.copy()
-    for _ in range(60):
+    kf2 = fermi_energy**2 - delta_z**2
+    if kf2 <= 0 or not 0 < alpha < 1:
+        raise ValueError(
+            f"renormalised parameters need fermi_energy > |delta_z| and 0 < alpha < 1, got "
+            f"{tuple(target)}"
+        )
+    # first-order start: eps_r = eps (1 + alpha L/2), Delta_r = Delta (1 - alpha L/2)
+    half_log = 0.5 * alpha * math.log(max(cutoff * cutoff / kf2 - 1.0, 1e-300))
+    x = np.array([fermi_energy / (1 + half_log), delta_z / (1 - half_log), alpha])
+
+    def residual(x):
         r = renormalise(*x, cutoff, self_energy)
-        f = np.array([r.fermi_energy, r.delta_z, r.disorder]) - target
+        return np.array([r.fermi_energy, r.delta_z, r.disorder]) - target
+
+    f = residual(x)
+    for _ in range(60):
         if np.all(np.abs(f) <= 1e-14 * np.maximum(np.abs(target), 1e-300) + 1e-300):
             break
         jac = np.empty((3, 3))
@@ -153,11 +171,17 @@ def bare_for(
             h = 1e-7 * max(abs(x[k]), 1e-3)
             xp = x.copy()
             xp[k] += h
-            rp = renormalise(*xp, cutoff, self_energy)
-            jac[:, k] = (np.array([rp.fermi_energy, rp.delta_z, rp.disorder]) - target - f) / h
-        x = x - np.linalg.solve(jac, f)
-        if not (0 < x[2] < 1 and x[0] > abs(x[1])):
-            break
+            jac[:, k] = (residual(xp) - f) / h
+        step = np.linalg.solve(jac, f)
+        # damped: stay at eps > 0, 0 < alpha < 1 (the bare eps may lie below the bare |Delta|)
+        for _ in range(30):
+            trial = x - step
+            if 0 < trial[2] < 1 and trial[0] > 0:
+                f_trial = residual(trial)
+                if np.abs(f_trial).max() < np.abs(f).max() or np.abs(f).max() < 1e-12:
+                    break
+            step = 0.5 * step
+        x, f = trial, f_trial
     r = renormalise(*x, cutoff, self_energy)
     got = np.array([r.fermi_energy, r.delta_z, r.disorder])
     if not (0 < x[2] < 1 and np.allclose(got, target, rtol=1e-10, atol=1e-13)):
