@@ -172,6 +172,8 @@ class MacrospinBatch:
             if not (math.isfinite(self.drive_dt) and self.drive_dt > 0):
                 raise ValueError(f"drive_dt must be > 0, got {self.drive_dt!r}")
         n = _broadcast_length(values)
+        if self.exchange is not None and n == 1:
+            n = self.exchange.size  # a film: scalar parameters fill the grid
         for name, arr in values.items():
             shape = (n, arr.shape[-1]) if arr.ndim and name not in _SCALAR_FIELDS else (n,)
             out = np.ascontiguousarray(np.broadcast_to(arr, shape), dtype=float)

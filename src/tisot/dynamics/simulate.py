@@ -110,7 +110,8 @@ def simulate(
         tolerances of ``"dopri"`` (per component, Hairer's RMS norm), > 0.
     dt
         largest step of ``"geometric"`` (> 0); steps are shortened to land on every output
-        time. Default: 0.02 / (largest rate of the trajectory batch).
+        time. Default: 0.02 / (largest rate of the trajectory batch). With a tabulated drive,
+        dt and hmax are capped at ``batch.drive_dt`` so that no table interval is skipped.
     averages
         window (t_start, t_end) of the time averages; default the whole run (0, t_max).
     hmax
@@ -147,6 +148,10 @@ def simulate(
         dt = 0.02 / float(rates.max())
     elif not (math.isfinite(dt) and dt > 0):
         raise ValueError(f"dt must be a finite step > 0, got {dt!r}")
+    if batch.drive_samples is not None:
+        # never step over a table interval (a short pulse would be missed)
+        hmax = min(hmax, float(batch.drive_dt))
+        dt = min(dt, float(batch.drive_dt))
     window = (0.0, t_max) if averages is None else tuple(float(x) for x in averages)
     if len(window) != 2 or not 0.0 <= window[0] < window[1] <= t_max:
         raise ValueError(
@@ -189,6 +194,8 @@ def simulate(
         for t_b in bounds:
             j_end = int(np.searchsorted(t, t_b, side="right"))
             accumulate = window[0] <= t_a and t_b <= window[1]
+            if accumulate and t_a == window[0]:  # the window's first point counts too
+                mhmin = np.minimum(mhmin, np.einsum("cn,cn->n", m, par[K.HX : K.HZ + 1]))
             if method == "geometric":
                 nsteps = max(1, math.ceil((t_b - t_a) / dt * (1 - 1e-12)))
                 h = (t_b - t_a) / nsteps
