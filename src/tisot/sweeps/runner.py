@@ -44,7 +44,8 @@ def dask_client(
     """A :class:`distributed.Client`: on ``scheduler`` if given, else on an embedded LocalCluster.
 
     The embedded cluster has ``workers`` single-threaded workers (default: one per core), as
-    processes (``processes=True``) or as threads in this process (cheap start, shares the GIL).
+    processes (``processes=True``, each limited to one numba thread so that the sweep spreads
+    over the cores) or as threads in this process (cheap start, shares the GIL).
     """
     from distributed import Client, LocalCluster
 
@@ -63,6 +64,8 @@ def dask_client(
             client.close()
         return
     n = workers or default_workers()
+    # one compiled thread per worker: the sweep, not numba's prange, uses the cores
+    extra = {"env": {"NUMBA_NUM_THREADS": "1"}} if processes else {}
     with (
         LocalCluster(
             n_workers=n,
@@ -70,6 +73,7 @@ def dask_client(
             processes=processes,
             dashboard_address=None,
             silence_logs=logging.ERROR,
+            **extra,
         ) as cluster,
         Client(cluster) as client,
     ):
