@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import tomllib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -157,3 +158,14 @@ def test_missing_file_and_bad_toml(tmp_path):
     (tmp_path / "bad.toml").write_text("calculation = \n")
     with pytest.raises(ValueError, match=r"is not valid TOML"):
         load_config(tmp_path / "bad.toml")
+
+
+EXAMPLES = sorted((Path(__file__).parents[2] / "examples" / "configs").glob("*.toml"))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.name for p in EXAMPLES])
+def test_example_configs_are_valid(path):
+    cfg = load_config(path)
+    assert tomllib.loads(cfg.to_toml())["calculation"] == cfg.calculation
+    if cfg.sweep is not None:
+        assert cfg.sweep.size > 1 and cfg.output.path.parent == path.parent
