@@ -20,15 +20,15 @@ demo: venv
 
 test: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
-	$(BIN)/python -m ruff check src tests benchmarks examples
+	$(BIN)/python -m ruff check .
 	$(BIN)/python -m pytest -q
 
 test-all: test
 	$(BIN)/python -m pytest -q -m slow
 
 lint: $(BIN)/python
-	$(BIN)/python -m ruff check src tests benchmarks examples
-	$(BIN)/python -m ruff format --check src tests benchmarks examples
+	$(BIN)/python -m ruff check .
+	$(BIN)/python -m ruff format --check .
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis $(DEMO_OUT)
