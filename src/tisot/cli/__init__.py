@@ -1,5 +1,7 @@
 """Command-line interface: ``tisot --help``. Each module registers its commands on ``app``."""
 
+from . import dynamics as _dynamics  # noqa: F401
+from . import paper as _paper  # noqa: F401
 from . import run as _run  # noqa: F401
 from . import transport as _transport  # noqa: F401
 from .main import app as app
