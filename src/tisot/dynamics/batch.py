@@ -194,7 +194,7 @@ class MacrospinBatch:
             if np.any(getattr(self, name) < 0):
                 raise ValueError(
                     f"{name} must be >= 0 (a negative damping pumps energy in), got min "
-                    f"{getattr(self, name).min()!r}"
+                    f"{float(getattr(self, name).min())!r}"
                 )
         if self.exchange is not None:
             if self.exchange.size != n:
@@ -276,6 +276,35 @@ class MacrospinBatch:
             )
         changes["time_unit"] = "1/omega0"
         return replace(self, **changes)
+
+    def with_terms(self, terms) -> MacrospinBatch:
+        """The batch with only the named terms of the equation of motion kept.
+
+        ``terms`` is a subset of ``tisot.dynamics.TERMS`` (precession, diffusive, fieldlike,
+        damping, hall, isotropic); the others get zero amplitude. Precession must stay: it
+        defines omega0 and m_H. An unknown name raises ValueError.
+        """
+        from .equation import TERMS
+
+        terms = tuple(terms)
+        unknown = sorted(set(terms) - set(TERMS))
+        if unknown:
+            raise ValueError(f"unknown term name(s) {unknown}; choose from {list(TERMS)}")
+        if "precession" not in terms:
+            raise ValueError("terms must include 'precession' (gamma H sets omega0 and m_H)")
+        changes: dict = {}
+        if "diffusive" not in terms:
+            changes.update(f0=0.0, drive_samples=None)
+        if "fieldlike" not in terms:
+            changes["fieldlike"] = (0.0, 0.0, 0.0)
+        for term, name in (
+            ("damping", "alpha_g"),
+            ("hall", "alpha_hall"),
+            ("isotropic", "alpha_iso"),
+        ):
+            if term not in terms:
+                changes[name] = 0.0
+        return replace(self, **changes) if changes else self
 
     def parameter_table(self) -> np.ndarray:
         """(NPAR, N) C-contiguous float64 table the compiled kernels read (see ``_kernels``)."""

@@ -1,0 +1,52 @@
+"""`tisot paper ...`: reproduce the paper's figures (one subcommand per figure)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .main import app, fail
+
+paper_app = typer.Typer(
+    help="Reproduce the figures of Sokolewicz et al., PRB 99, 214444 (2019).",
+    no_args_is_help=True,
+)
+app.add_typer(paper_app, name="paper")
+
+OutDir = Annotated[Path, typer.Option("--out", help="Folder for the figures and data.")]
+
+
+@paper_app.command("fig3")
+def fig3(
+    out: OutDir = Path("paper-output"),
+    t_max: Annotated[
+        float, typer.Option("--t-max", help="Duration of the panels, in 1/omega0 (> 0).")
+    ] = 1500.0,
+    points: Annotated[int, typer.Option("--points", help="Output times per curve (>= 2).")] = 1501,
+    settle: Annotated[
+        bool,
+        typer.Option("--settle/--no-settle", help="Also compute the settled m_H(alpha_G) study."),
+    ] = True,
+) -> None:
+    """Fig. 3: m_H(t) at the diffusive spin-torque resonance (chi = pi/4, f0 = 0.1 omega0).
+
+    Writes fig3.png/pdf (top: omega near omega0 at alpha_G = 0.005; bottom: omega = omega0 at
+    several alpha_G with Eq. (19) as dots), fig3_c2.png/pdf (Eq. 18 vs Eq. C2),
+    fig3_settling.png/pdf and the data fig3.nc.
+    """
+    from ..experiments import fig3 as experiment
+
+    try:
+        from ..io.store import check_writable
+
+        check_writable(Path(out) / "fig3.nc")
+        ds = experiment.compute(
+            t_max=t_max, points=points, settle_alphas=experiment.SETTLE_ALPHAS if settle else ()
+        )
+        paths = [*experiment.plot(ds, out), experiment.write(ds, out)]
+    except ValueError as err:
+        fail(str(err))
+    for path in paths:
+        typer.echo(str(path))

@@ -1,0 +1,82 @@
+"""`tisot dynamics`: JSON output against the library and Eq. (19); named errors."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from tisot.cli import app
+from tisot.dynamics import eq19_m_h
+
+runner = CliRunner()
+
+
+def test_json_output_follows_eq19_at_resonance_without_damping():
+    res = runner.invoke(
+        app,
+        ["dynamics", "--alpha-g", "0", "--f0", "0.02", "--t-max", "200", "--times",
+         "0,50,100,200", "--format", "json"],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.stdout)
+    assert set(data) == {"t", "m_H", "m"}
+    assert data["t"] == [0.0, 50.0, 100.0, 200.0]
+    m = np.array(data["m"])
+    assert m.shape == (4, 3)
+    np.testing.assert_allclose(np.linalg.norm(m, axis=1), 1.0, atol=1e-7)
+    h = np.array([np.sin(np.pi / 4), 0, np.cos(np.pi / 4)])
+    np.testing.assert_allclose(m @ h, data["m_H"], atol=1e-12)
+    np.testing.assert_allclose(
+        data["m_H"], eq19_m_h(np.array(data["t"]), 0.02, np.pi / 4), atol=0.01
+    )
+
+
+def test_si_units_match_the_dimensionless_run():
+    """100 mT: omega0 = gamma_e * 0.1 T = 17.61 rad/ns; same physics in units of omega0."""
+    w0 = 1.76085963023e11 * 0.1 * 1e-9  # rad/ns
+    si = runner.invoke(
+        app,
+        ["dynamics", "--units", "si", "--field-mt", "100", "--f0", str(0.1 * w0), "--omega",
+         str(w0), "--t-max", "3", "--points", "4", "--format", "json"],
+    )  # fmt: skip
+    dl = runner.invoke(
+        app,
+        ["dynamics", "--t-max", str(3 * w0), "--points", "4", "--format", "json"],
+    )
+    assert si.exit_code == 0 and dl.exit_code == 0, si.output + dl.output
+    np.testing.assert_allclose(json.loads(si.stdout)["m"], json.loads(dl.stdout)["m"], atol=1e-6)
+
+
+def test_table_output_and_dataset_file(tmp_path):
+    out = tmp_path / "run.nc"
+    res = runner.invoke(app, ["dynamics", "--t-max", "5", "--points", "3", "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "m_H" in res.stdout and "steps" in res.stdout
+    import xarray as xr
+
+    with xr.open_dataset(out, engine="h5netcdf") as ds:
+        assert ds.m.shape == (1, 3, 3)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--t-max", "0"], "--t-max must be > 0"),
+        (["--t-max", "-5"], "--t-max must be > 0"),
+        (["--alpha-g", "-0.1"], "alpha_g must be >= 0"),
+        (["--f0", "nan"], "f0 must be finite"),
+        (["--terms", "precession,magic"], "unknown term name"),
+        (["--terms", "diffusive"], "must include 'precession'"),
+        (["--times", "1,a"], "--times must be numbers"),
+        (["--times", "5,200", "--t-max", "100"], "--times must be increasing"),
+        (["--units", "si", "--field-mt", "0"], "--field-mt must be > 0"),
+        (["--method", "leapfrog"], "method must be one of"),
+    ],
+)
+def test_bad_input_gives_a_named_error(args, message):
+    res = runner.invoke(app, ["dynamics", *args])
+    assert res.exit_code == 2
+    assert message in res.output
