@@ -372,7 +372,9 @@ def diffusion_pole(
     w1 = w0 * (1 + 1e-3)
     f0, f1 = det(w0), det(w1)
     for _ in range(50):
-        step = f1 * (w1 - w0) / (f1 - f0)
+        denom = f1 - f0
+        ok = denom != 0
+        step = np.where(ok, f1 * (w1 - w0) / np.where(ok, denom, 1.0), 0.0)
         w0, f0 = w1, f1
         w1 = w1 - step
         if np.all(np.abs(step) <= 1e-12 * np.abs(w1)):
