@@ -112,7 +112,7 @@ def test_kernel_matches_plain_dblquad(q, omega, entries):
     par = surface_parameters(model, 3.0)
     M = ladder_kernel(model, q, omega, cutoff=3.0, rtol=1e-11)
     for a, b in entries:
-        ref, _ = kernel_entry(par, q, omega, a, b, epsrel=1e-9)
+        ref, _ = kernel_entry(par, q, omega, a, b, epsrel=1e-9, epsabs=1e-11)
         assert M[a, b] == pytest.approx(ref, abs=1e-9 * np.abs(M).max())
 
 

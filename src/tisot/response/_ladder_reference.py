@@ -30,11 +30,19 @@ def green(e_t: complex, d_t: complex, px: float, py: float) -> np.ndarray:
 
 
 def kernel_entry(
-    par: Renormalised, q, omega: float, a: int, b: int, *, epsrel: float = 1e-6
+    par: Renormalised,
+    q,
+    omega: float,
+    a: int,
+    b: int,
+    *,
+    epsrel: float = 1e-6,
+    epsabs: float = 0.0,
 ) -> tuple[complex, int]:
     """M_ab = Int_{|p|<p_c} d^2p/(2 pi)^2 Tr[s_a G^R_{p+q/2}(eps+omega) s_b G^A_{p-q/2}(eps)].
 
-    Returns (value, number of integrand evaluations).
+    ``epsrel``/``epsabs`` go to each of the two dblquad calls (real and imaginary part); give an
+    ``epsabs`` where a part may vanish. Returns (value, number of integrand evaluations).
     """
     e, d, al, pc = par.bare_fermi_energy, par.bare_delta_z, par.bare_disorder, par.cutoff
     e_r, d_r = (complex(x) for x in green_parameters(e + omega, d, al, pc, par.self_energy))
@@ -50,7 +58,7 @@ def kernel_entry(
         ga = green(e_a, d_a, px - qx, py - qy)
         return np.trace(PAULI[a] @ gr @ PAULI[b] @ ga) * r / (4 * math.pi**2)
 
-    opts = {"epsrel": epsrel, "epsabs": 0.0}
+    opts = {"epsrel": epsrel, "epsabs": epsabs}
     re = integrate.dblquad(lambda t, r: trace(t, r).real, 0, pc, 0, 2 * math.pi, **opts)[0]
     im = integrate.dblquad(lambda t, r: trace(t, r).imag, 0, pc, 0, 2 * math.pi, **opts)[0]
     return complex(re, im), calls[0]
