@@ -1,0 +1,185 @@
+"""Spin-steps per second of the dynamics engine vs scipy's solve_ivp and the cmtj package.
+
+One spin-step = one time step of one macrospin. Problems:
+
+* Fig. 3 resonance (Eq. 18: chi = pi/4, f0 = 0.1, omega = omega0, alpha_G = 0.005), with
+  tisot's fixed-step scheme (projected RK4, 4 rate evaluations per step) for N = 1, 1e3, 1e5,
+  tisot's adaptive DOPRI5 (rtol 1e-8), and solve_ivp (RK45, same tolerance, one trajectory at
+  a time, the usual way);
+* plain LLG (precession + isotropic damping), the problem cmtj (PyPI) solves for a single layer
+  with its own fixed-step RK4, against tisot's fixed step on the same problem and step; the
+  final magnetizations are compared to show it is the same problem.
+
+Run: ``.venv/bin/python benchmarks/bench_dynamics.py [--quick]``. Numba compilation is timed
+separately (first call) and excluded from the rates. Threads: NUMBA_NUM_THREADS (default: all).
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import time
+
+import numpy as np
+from scipy.integrate import solve_ivp
+
+from tisot.dynamics import MacrospinBatch, dm_dt, simulate
+
+CHI = math.pi / 4
+
+
+def _fig3_batch(n: int) -> MacrospinBatch:
+    # different phases per trajectory: a film of independent points
+    return MacrospinBatch.from_angle(
+        CHI, f0=0.1, omega=1.0, alpha_g=0.005, phase=np.linspace(0, 2 * np.pi, n)
+    )
+
+
+def _timed(fn, repeat: int = 3) -> float:
+    best = math.inf
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def bench_fixed(n: int, steps: int, dt: float = 0.02) -> tuple[float, float]:
+    batch = _fig3_batch(n)
+    t_end = steps * dt
+    ds = simulate(batch, None, [t_end], method="geometric", dt=dt)
+    assert int(ds.steps.values[0]) == steps
+    el = _timed(lambda: simulate(batch, None, [t_end], method="geometric", dt=dt))
+    return n * steps / el, el
+
+
+def bench_dopri(n: int, t_end: float) -> tuple[float, float]:
+    batch = _fig3_batch(n)
+    ds = simulate(batch, None, [t_end], rtol=1e-8, atol=1e-10)
+    steps = float(ds.steps.sum() + ds.rejected.sum())
+    el = _timed(lambda: simulate(batch, None, [t_end], rtol=1e-8, atol=1e-10))
+    return steps / el, el
+
+
+def bench_solve_ivp(n: int, t_end: float) -> tuple[float, float, np.ndarray]:
+    batch = _fig3_batch(n)
+    m0 = batch.field_direction
+    steps = 0
+    finals = []
+    t0 = time.perf_counter()
+    for i in range(n):
+        single = MacrospinBatch.from_angle(
+            CHI, f0=0.1, omega=1.0, alpha_g=0.005, phase=batch.phase[i]
+        )
+        sol = solve_ivp(
+            lambda t, y, b=single: dm_dt(b, y[None], t)[0],
+            (0, t_end),
+            m0[i],
+            method="RK45",
+            rtol=1e-8,
+            atol=1e-10,
+        )
+        steps += sol.t.size - 1
+        finals.append(sol.y[:, -1])
+    el = time.perf_counter() - t0
+    return steps / el, el, np.array(finals)
+
+
+def bench_cmtj(steps: int, dt_s: float, field_am: float, alpha: float):
+    """cmtj single layer: LLG with external field along z and damping, its RK4."""
+    import cmtj
+    from cmtj import AxialDriver, CVector, Junction, Layer, constantDriver
+
+    demag = [CVector(0, 0, 0), CVector(0, 0, 0), CVector(0, 0, 0)]
+    m0 = (0.6, 0.0, 0.8)
+
+    def make():
+        layer = Layer(
+            "free",
+            mag=CVector(*m0),
+            anis=CVector(0, 0, 1),
+            Ms=1.0,
+            thickness=1e-9,
+            cellSurface=1e-16,
+            demagTensor=demag,
+            damping=alpha,
+        )
+        layer.setAnisotropyDriver(cmtj.ScalarDriver.getConstantDriver(0.0))
+        layer.setExternalFieldDriver(
+            AxialDriver(constantDriver(0.0), constantDriver(0.0), constantDriver(field_am))
+        )
+        return Junction([layer])
+
+    t_total = steps * dt_s
+
+    def run():
+        j = make()
+        j.runSimulation(t_total, dt_s, t_total / 10)
+        return j
+
+    run()
+    el = _timed(run)
+    log = run().getLog()
+    final = np.array([log["free_mx"][-1], log["free_my"][-1], log["free_mz"][-1]])
+    # cmtj logs the state one step after the time it writes next to it
+    return steps / el, el, final, np.array(m0), float(log["time"][-1]) + dt_s
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="smaller problem sizes")
+    args = parser.parse_args()
+    q = 10 if args.quick else 1
+    from numba import get_num_threads
+
+    print(f"threads: numba {get_num_threads()}, cpus {os.cpu_count()}")
+
+    t0 = time.perf_counter()
+    simulate(_fig3_batch(2), None, [1.0], method="geometric", dt=0.1)
+    simulate(_fig3_batch(2), None, [1.0])
+    print(f"first call (numba compile or cache load): {time.perf_counter() - t0:.2f} s\n")
+
+    rows = []
+    for n, steps in ((1, 1_000_000 // q), (1_000, 20_000 // q), (100_000, 400 // q)):
+        rate, el = bench_fixed(n, steps)
+        rows.append((f"tisot geometric (RK4 fixed), N = {n:g}", rate, el))
+    dopri_rate, el = bench_dopri(1_000, 2000.0 / q)
+    rows.append(("tisot dopri (adaptive 5(4)), N = 1e3", dopri_rate, el))
+    n_ivp = 3
+    ivp_rate, el, _ = bench_solve_ivp(n_ivp, 200.0 / q)
+    rows.append((f"scipy solve_ivp RK45 per trajectory (x{n_ivp})", ivp_rate, el))
+
+    # cmtj: a 0.1 T-ish field (A/m), alpha = 0.01, step 1e-13 s
+    field_am, alpha, dt_s, steps = 8e4, 0.01, 1e-13, 1_000_000 // q
+    cm_rate, el, cm_final, m0, t_final = bench_cmtj(steps, dt_s, field_am, alpha)
+    rows.append(("cmtj RK4 (single layer, LLG)", cm_rate, el))
+    from cmtj import constants
+
+    gamma_mu0 = (
+        constants.PhysicalConstants.gyromagnetic_ratio()
+    )  # cmtj's gamma0 = gamma mu0, m/(A s)
+    llg = MacrospinBatch(omega_h=(0.0, 0.0, gamma_mu0 * field_am), alpha_iso=alpha, time_unit="s")
+    simulate(llg, m0, [dt_s * 10], method="geometric", dt=dt_s)
+    llg_el = _timed(lambda: simulate(llg, m0, [dt_s * steps], method="geometric", dt=dt_s))
+    ours = simulate(llg, m0, [t_final], method="geometric", dt=dt_s).m.values[0, -1]
+    rows.append(("tisot geometric, same LLG problem, N = 1", steps / llg_el, llg_el))
+
+    print(f"{'case':<48}{'spin-steps/s':>14}{'wall s':>10}")
+    for name, rate, el in rows:
+        print(f"{name:<48}{rate:>14.3e}{el:>10.3f}")
+    best_fixed = max(r[1] for r in rows[:3])
+    print("\nratios")
+    print(f"  batched fixed step (best N) / 3e7 target      : {best_fixed / 3e7:8.2f}")
+    print(f"  batched fixed step (best N) / solve_ivp       : {best_fixed / ivp_rate:8.1f}x")
+    print(f"  tisot dopri N=1e3 / solve_ivp (both adaptive) : {dopri_rate / ivp_rate:8.1f}x")
+    print(f"  tisot N=1 (LLG) / cmtj per spin-step          : {rows[-1][1] / cm_rate:8.2f}x")
+    print(f"  batched fixed step (best N) / cmtj            : {best_fixed / cm_rate:8.1f}x")
+    print(
+        "\nsame problem check (cmtj vs tisot final m after "
+        f"{t_final * 1e9:.4g} ns): max |dm| = {np.max(np.abs(cm_final - ours)):.2e}"
+    )
+
+
+if __name__ == "__main__":
+    main()
