@@ -50,3 +50,43 @@ def fig3(
         fail(str(err))
     for path in paths:
         typer.echo(str(path))
+
+
+# ---------------------------------------------------------------- everything (owned by io/sweeps)
+ProgressOpt = Annotated[
+    bool | None,
+    typer.Option("--progress/--no-progress", help="Progress bar (default: on a terminal)."),
+]
+
+
+def _reproduce_all(out: Path, progress: bool | None) -> None:
+    from ..experiments.paper import reproduce
+
+    try:
+        result = reproduce(out, progress=progress)
+    except ValueError as err:
+        fail(str(err))
+    for path in result.files.values():
+        typer.echo(str(path))
+    typer.echo(f"report: {result.report}")
+
+
+@paper_app.callback(invoke_without_command=True)
+def paper_callback(
+    ctx: typer.Context,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Folder for everything (`tisot paper --out DIR` = `all`)."),
+    ] = None,
+    progress: ProgressOpt = None,
+) -> None:
+    """Reproduce the paper: `tisot paper --out DIR` runs everything; subcommands run one part."""
+    if ctx.invoked_subcommand is None:
+        _reproduce_all(out or Path("paper-output"), progress)
+
+
+@paper_app.command("all")
+def paper_all(out: OutDir = Path("paper-output"), progress: ProgressOpt = None) -> None:
+    """Everything the paper shows: Fig. 3 (both panels, Eq. C2 variant, settling), Eq. (19), the
+    estimate below Eq. (17) and the closed forms against the exact ladder, with report.md."""
+    _reproduce_all(out, progress)
