@@ -1,0 +1,99 @@
+"""`tisot paper`: every output is written, labelled, and says what the paper's formulas predict."""
+
+from __future__ import annotations
+
+import json
+import math
+import tomllib
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from tisot.cli import app
+from tisot.experiments.paper import closed_forms_vs_ladder, reproduce
+from tisot.io import load_dataset
+
+EXPECTED = {
+    "fig3.png",
+    "fig3.pdf",
+    "fig3.nc",
+    "eq19.png",
+    "eq19.nc",
+    "eq17_estimate.json",
+    "closed_forms_vs_ladder.nc",
+    "report.md",
+}
+
+
+@pytest.fixture(scope="module")
+def paper_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("paper") / "out"
+    result = CliRunner().invoke(app, ["paper", "--out", str(out), "--no-progress"])
+    assert result.exit_code == 0, result.output
+    assert "report.md" in result.output
+    return out
+
+
+def test_every_output_is_written_with_provenance(paper_dir):
+    names = {p.name for p in paper_dir.iterdir()}
+    assert names >= EXPECTED
+    assert not [n for n in names if n.startswith(".")]  # no temporary files left
+    for name in ("fig3.nc", "eq19.nc", "closed_forms_vs_ladder.nc"):
+        ds = load_dataset(paper_dir / name)
+        assert ds.attrs["tisot_version"] and ds.attrs["date_created"]
+        assert tomllib.loads(ds.attrs["config"])["experiment"] == "paper"
+    report = (paper_dir / "report.md").read_text()
+    for heading in ("## Fig. 3", "## Eq. (19)", "## The estimate below Eq. (17)", "ladder"):
+        assert heading in report
+    assert "![Fig. 3](fig3.png)" in report
+
+
+def test_fig3_bottom_panel_starts_on_eq19(paper_dir):
+    ds = load_dataset(paper_dir / "fig3.nc")
+    # alpha_G = 0, omega = omega0, f0 = 0.1: early times follow 1/cosh(f0 t / 4) (sin 2chi = 1)
+    t = ds.time.values
+    early = t <= 40.0
+    free = ds.m_H_bottom.sel(damping_form="eq18", alpha_g=0.0).values[early]
+    np.testing.assert_allclose(free, 1 / np.cosh(0.1 * t[early] / 4), atol=0.02)
+
+
+def test_eq19_deviation_is_first_order_in_f0(paper_dir):
+    ds = load_dataset(paper_dir / "eq19.nc")
+    np.testing.assert_allclose(ds.m_H_eq19.values, 1 / np.cosh(ds.x.values), rtol=1e-12)
+    dev = ds.max_deviation.values  # (f0, chi)
+    f0 = ds.f0.values[:, None]
+    assert np.all(dev < 0.25 * f0)  # Eq. (19) is the f0 -> 0 limit ...
+    ratio = dev / f0
+    np.testing.assert_allclose(ratio, np.broadcast_to(ratio[:1], ratio.shape), rtol=0.1)  # linearly
+
+
+def test_eq17_estimate_numbers(paper_dir):
+    numbers = json.loads((paper_dir / "eq17_estimate.json").read_text())
+    # hbar q v for a 1 um period and v = 1e6 m/s, by hand: h v / period = 4.1357 meV
+    assert numbers["paper"]["hbar q v (meV)"] == pytest.approx(4.135667696, rel=1e-6)
+    assert numbers["paper"]["T_diff / T_FL, Eq. (17)"] == pytest.approx(1e3 / 10)
+    assert numbers["consistent"]["Delta_sd (meV)"] == 40.0
+
+
+def test_closed_forms_agree_with_the_ladder_to_order_alpha():
+    """sigma0 ~ 1/alpha, so the ladder's O(1) corrections are O(alpha) relative: a few percent
+    at alpha = 0.02 for the diffusive entries K_xx, K_yy, Q_x of Eqs. (9), (14), App. B."""
+    table = closed_forms_vs_ladder()
+    assert float(table.ladder_error.max()) < 1e-8
+    for name in ("K_xx", "K_yy", "Q_x"):
+        rel = table.rel_diff_app_b.sel(quantity=name).values
+        rel = rel[np.isfinite(rel)]
+        assert rel.size and np.all(rel < 0.2), (name, rel)
+        assert np.median(rel) < 5 * 0.02 * math.pi, (name, rel)
+    # |zeta| of Eq. (15) at q = 0 agrees to O(alpha); its sign is reported, not assumed
+    zeta = table.sel(quantity="zeta").isel(point=-1)
+    assert float(table.q[-1]) == 0.0
+    assert abs(complex(zeta.ladder)) == pytest.approx(abs(complex(zeta.leading)), rel=0.15)
+
+
+def test_output_must_be_a_folder(tmp_path):
+    target = tmp_path / "a-file"
+    target.write_text("")
+    with pytest.raises(ValueError, match=r"is a file; give a folder"):
+        reproduce(target)
