@@ -15,8 +15,9 @@ venv: $(BIN)/python
 
 demo: venv
 	$(BIN)/tisot transport --units si --energy 100 --delta-sd 30 --mz 0.7071 --alpha 0.02
-	$(BIN)/tisot response --method analytic --energy 1 --delta-sd 0.3 --alpha 0.02 --q 0.001,0 --omega 0.00001
-	$(BIN)/python examples/eq17_estimate.py
+	$(BIN)/tisot paper --out $(DEMO_OUT)
+	$(BIN)/tisot sweep examples/configs/macrospin_resonance.toml --out $(DEMO_OUT)/macrospin_resonance.nc
+	@echo "paper reproduced: $(DEMO_OUT)/report.md"
 
 test: $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e ".[test]"
