@@ -56,42 +56,56 @@ def _radial(z_r, z_a, qu, qperp2, cutoff):
     return i1, i2, i3
 
 
+@nb.njit(cache=True)
+def _point_sums(z_r, z_a, qx, qy, cutoff, n, shift, out):
+    """Add the six moment sums of one point to ``out`` (length 6); nodes aligned with q."""
+    q2 = qx * qx + qy * qy
+    phi = math.atan2(qy, qx)
+    s0 = s1 = s2 = s3 = s4 = s5 = 0j
+    for j in range(n):
+        t = phi + 2.0 * math.pi * (j + shift) / n
+        c = math.cos(t)
+        s = math.sin(t)
+        qu = qx * c + qy * s
+        i1, i2, i3 = _radial(z_r, z_a, qu, max(q2 - qu * qu, 0.0), cutoff)
+        s0 += i1
+        s1 += c * i2
+        s2 += s * i2
+        s3 += c * c * i3
+        s4 += s * s * i3
+        s5 += c * s * i3
+    out[0] += s0
+    out[1] += s1
+    out[2] += s2
+    out[3] += s3
+    out[4] += s4
+    out[5] += s5
+
+
 @nb.njit(cache=True, parallel=True)
+def _angular_sums_parallel(z_r, z_a, qx, qy, cutoff, n, shift, out):
+    for k in nb.prange(z_r.shape[0]):
+        _point_sums(z_r[k], z_a[k], qx[k], qy[k], cutoff, n, shift, out[k])
+
+
+@nb.njit(cache=True)
+def _angular_sums_serial(z_r, z_a, qx, qy, cutoff, n, shift, out):
+    for k in range(z_r.shape[0]):
+        _point_sums(z_r[k], z_a[k], qx[k], qy[k], cutoff, n, shift, out[k])
+
+
+#: Below this many points the serial kernel wins (thread start-up costs more than the work).
+PARALLEL_MIN_POINTS = 256
+
+
 def angular_sums(z_r, z_a, qx, qy, cutoff, n, shift, out):
     """Add to ``out[k, :]`` the sums over t_j = phi_k + 2 pi (j + shift)/n of the six moments.
 
     z_r, z_a, qx, qy: arrays over points k (phi_k is the direction of q_k; nodes aligned with q).
-    The trapezoidal rule is (2 pi / n) times these sums.
+    The trapezoidal rule is (2 pi / n) times these sums. Threads for many points, serial else.
     """
-    npts = z_r.shape[0]
-    for k in nb.prange(npts):
-        q2 = qx[k] * qx[k] + qy[k] * qy[k]
-        phi = math.atan2(qy[k], qx[k])
-        s0 = 0j
-        s1 = 0j
-        s2 = 0j
-        s3 = 0j
-        s4 = 0j
-        s5 = 0j
-        for j in range(n):
-            t = phi + 2.0 * math.pi * (j + shift) / n
-            c = math.cos(t)
-            s = math.sin(t)
-            qu = qx[k] * c + qy[k] * s
-            qperp2 = max(q2 - qu * qu, 0.0)
-            i1, i2, i3 = _radial(z_r[k], z_a[k], qu, qperp2, cutoff)
-            s0 += i1
-            s1 += c * i2
-            s2 += s * i2
-            s3 += c * c * i3
-            s4 += s * s * i3
-            s5 += c * s * i3
-        out[k, 0] += s0
-        out[k, 1] += s1
-        out[k, 2] += s2
-        out[k, 3] += s3
-        out[k, 4] += s4
-        out[k, 5] += s5
+    kernel = _angular_sums_parallel if z_r.shape[0] >= PARALLEL_MIN_POINTS else _angular_sums_serial
+    kernel(z_r, z_a, qx, qy, float(cutoff), int(n), float(shift), out)
 
 
 def _pauli() -> np.ndarray:

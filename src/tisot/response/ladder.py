@@ -247,13 +247,14 @@ def ladder_response(
     complex array (..., 3, 3), layout of Eq. (8), same as ``analytic_response``. Points that miss
     ``rtol`` raise :class:`LadderAccuracyWarning` with the accuracy reached.
     """
-    return ladder_dataset(
-        model, q, omega, rtol=rtol, cutoff=cutoff, parameters=parameters, self_energy=self_energy
-    )["K"].values.reshape(*_shape(q, omega), 3, 3)
-
-
-def _shape(q, omega):
-    return np.broadcast_shapes(np.shape(q)[:-1], np.shape(omega))
+    _check_options(rtol, cutoff, parameters, self_energy)
+    par = surface_parameters(model, cutoff, parameters=parameters, self_energy=self_energy)
+    q, omega, shape = _check_points(q, omega, _fermi_momentum(par), allow_static=False)
+    _, K4, err, _ = _kernel_M(
+        par, q.reshape(-1, 2), omega.reshape(-1), FIRST_ANGLES, rtol, MAX_ANGLES
+    )
+    _report(err, rtol, "K")
+    return K4[:, 1:, 1:].reshape(*shape, 3, 3)
 
 
 def ladder_dataset(

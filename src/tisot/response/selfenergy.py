@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -139,13 +140,14 @@ def renormalise(
     )
 
 
+@lru_cache(maxsize=256)
 def bare_for(
     fermi_energy: float, delta_z: float, alpha: float, cutoff: float, self_energy: str = "scba"
 ) -> Renormalised:
     """The bare parameters whose renormalised ones are (eps_r, Delta_r, alpha_r) = the arguments.
 
-    Solved by Newton's method on the three real equations; raises ValueError where no bare
-    surface with 0 < alpha < 1 has these renormalised parameters at this cutoff.
+    Solved by Newton's method on the three real equations (results cached); raises ValueError
+    where no bare surface with 0 < alpha < 1 has these renormalised parameters at this cutoff.
     """
     target = np.array([fermi_energy, delta_z, alpha], dtype=float)
     kf2 = fermi_energy**2 - delta_z**2
