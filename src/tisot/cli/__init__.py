@@ -1,5 +1,6 @@
 """Command-line interface: ``tisot --help``. Each module registers its commands on ``app``."""
 
+from . import drive as _drive  # noqa: F401
 from . import dynamics as _dynamics  # noqa: F401
 from . import paper as _paper  # noqa: F401
 from . import run as _run  # noqa: F401

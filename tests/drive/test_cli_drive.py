@@ -1,0 +1,69 @@
+"""CLI: `tisot gate`, `tisot film`, `tisot resonance` against the library; named errors; --out."""
+
+import json
+import math
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from tisot.cli import app
+from tisot.drive import GratingGate
+from tisot.experiments.resonance import linear_response
+
+runner = CliRunner()
+
+
+def test_gate_json_matches_the_library():
+    res = runner.invoke(
+        app,
+        ["gate", "--period-um", "2", "--distance-nm", "100", "--points", "8", "--format", "json"],
+    )
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    gate = GratingGate(period=2e-6, distance=100e-9, voltage=0.1, frequency=10e9, harmonics=32)
+    x = np.array(data["x_um"]) * 1e-6
+    np.testing.assert_allclose(data["E_x_V_per_m"], gate.surface_field(x), rtol=1e-12, atol=1e-9)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["gate", "--period-um", "0"], "--period-um must be > 0"),
+        (["gate", "--distance-nm", "-1"], "--distance-nm must be >= 0"),
+        (["film", "--tau-phi-ps", "0"], "--tau-phi-ps must be > 0"),
+        (["resonance", "--sweep", "temperature"], "dim must be one of"),
+    ],
+)
+def test_bad_input_is_named(args, message):
+    res = runner.invoke(app, args)
+    assert res.exit_code == 2
+    assert message in res.output
+
+
+def test_resonance_json_follows_linear_response(tmp_path):
+    out = tmp_path / "spec.nc"
+    res = runner.invoke(
+        app,
+        ["resonance", "--start", "0.96", "--stop", "1.04", "--num", "5", "--format", "json",
+         "--out", str(out), "--plot", str(tmp_path / "spec.png")],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    lin = linear_response(
+        omega0=1.0, chi=math.pi / 4, f0=0.002, omega=np.array(data["omega"]), alpha_g=0.02
+    )
+    np.testing.assert_allclose(data["one_minus_m_H"], lin["one_minus_m_H"], rtol=5e-3)
+    assert out.exists() and (tmp_path / "spec.png").exists()
+
+
+def test_film_runs_and_reports_local_drives():
+    res = runner.invoke(
+        app, ["film", "--points", "4", "--t-max-ns", "0.2", "--format", "json", "--no-fieldlike"]
+    )
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    a = np.array(data["drive_amplitude_per_s"])
+    # a standing wave: points at x = 0 and L/2 carry the largest |f|, opposite phases
+    assert a[0] == pytest.approx(a[2], rel=1e-9) and a[0] > 1e6
+    assert abs(abs(data["drive_phase_rad"][0] - data["drive_phase_rad"][2]) - math.pi) < 1e-6
