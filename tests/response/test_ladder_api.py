@@ -59,7 +59,11 @@ def test_dataset_carries_units_parameters_and_provenance():
     assert ds.Q.values[:, 0] == pytest.approx(-K[:, 1, 2])
     assert ds.Q.values[:, 1] == pytest.approx(K[:, 0, 2])
     assert ds.zeta.values == pytest.approx(K[:, 2, 2])
-    assert ds.sigma.values == pytest.approx(K[:, :2, :2])
+    # physical conductivity: j = ev(sigma_y, -sigma_x) rotates K's in-plane block by 90 degrees
+    cond = ds.conductivity.values
+    assert cond[:, 0, 0] == pytest.approx(K[:, 1, 1])
+    assert cond[:, 1, 1] == pytest.approx(K[:, 0, 0])
+    assert cond[:, 0, 1] == pytest.approx(-K[:, 1, 0])
     # K = M (1 - pi alpha M)^-1, Eq. (13), with the bare alpha
     M = ds.M.values
     K4 = M @ np.linalg.inv(np.eye(4) - math.pi * par.bare_disorder * M)

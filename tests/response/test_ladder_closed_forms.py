@@ -160,7 +160,7 @@ def test_Q_eq14_and_diffusion_pole_in_sigma_yy():
     Q = DZ * 1j * D * q / (1j * w - D * q @ q)
     # the ladder adds a component along z x q of relative size O(alpha)
     assert ds.Q.values[0] == pytest.approx(Q, abs=5e-3 * abs(Q[0]))
-    sigma = ds.sigma.values[0]
+    sigma = ds.K.values[0, :2, :2]  # the paper's labels, Eq. (8)
     assert sigma[1, 1] == pytest.approx(1j * w * m.sigma0 / (1j * w - D * q @ q), rel=5e-3)
     assert sigma[0, 0] == pytest.approx(m.sigma0, rel=5e-3)
 
@@ -175,7 +175,7 @@ def test_ladder_hall_part_carries_the_diffusion_pole_and_turns_Q():
     for ratio in (0.5, 1.0, 3.0):
         q, w = point(m, 1e-5, ratio, angle=1.1)
         ds = ladder_dataset(m, q, w, rtol=1e-9)
-        sigma = ds.sigma.values[0]
+        sigma = ds.K.values[0, :2, :2]
         anti = (sigma[0, 1] - sigma[1, 0]) / 2
         assert anti == pytest.approx(hall_nc * 1j * w / (1j * w - D * q @ q), rel=5e-3)
         Q = ds.Q.values[0]

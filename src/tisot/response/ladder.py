@@ -35,6 +35,7 @@ import numpy as np
 from .._validation import finite
 from ..model.surface import SurfaceModel
 from . import _ladder_kernel as kernel
+from .analytic import conductivity
 from .selfenergy import SELF_ENERGIES, Renormalised, bare_for, green_parameters, renormalise
 
 #: First number of angles of the trapezoidal rule; doubled until converged.
@@ -271,7 +272,9 @@ def ladder_dataset(
 
     Points are flattened along dimension ``point`` (coordinates ``q_x``, ``q_y``, ``omega``).
     Variables: ``M`` (point, a, b) of Eq. (12) with a, b in (0, x, y, z); ``K`` (point, i, j) of
-    Eq. (8); ``det`` = det[1 - pi alpha M] (Eq. B2); ``sigma`` (point, i, j) (conductivity block),
+    Eq. (8); ``det`` = det[1 - pi alpha M] (Eq. B2); ``conductivity`` (point, ci, cj), the
+    physical tensor R K R^T (j = e v (sigma x z); see ``tisot.response.conductivity``: the paper
+    labels K's in-plane entries sigma_ij, rotated by 90 degrees from the physical ones),
     ``Q`` (point, component) with Q_x = -K_yz, Q_y = K_xz; ``zeta`` = K_zz; ``error`` (estimated
     max|dK|/max|K|) and ``angles`` (trapezoid nodes used). Attributes hold the bare and
     renormalised parameters, the cutoff, units and provenance.
@@ -309,7 +312,7 @@ def ladder_dataset(
                 {"long_name": "response tensor K, Eq. (8)", "units": "1"},
             ),
             "det": (("point",), _dets(M, par.bare_disorder), {"long_name": "det[1 - pi alpha M]"}),
-            "sigma": (("point", "ci", "cj"), K[:, :2, :2], {"units": "e^2/h"}),
+            "conductivity": (("point", "ci", "cj"), conductivity(K), {"units": "e^2/h"}),
             "Q": (("point", "component"), np.stack([-K[:, 1, 2], K[:, 0, 2]], axis=-1)),
             "zeta": (("point",), K[:, 2, 2], {"long_name": "zeta = K_zz"}),
             "error": (("point",), err, {"long_name": "estimated max|dK|/max|K|"}),
@@ -317,7 +320,10 @@ def ladder_dataset(
         },
         coords=coords,
     )
-    ds["sigma"].attrs = {"long_name": "conductivity block of K (sigma_ij)", "units": "e^2/h"}
+    ds["conductivity"].attrs = {
+        "long_name": "physical conductivity R K R^T (paper's sigma_xx is K_xx = this yy)",
+        "units": "e^2/h",
+    }
     ds["Q"].attrs = {"long_name": "torque vector Q (Eq. 8)", "units": "1"}
     ds.attrs = {
         "method": "exact ladder (noncrossing), Eqs. (10)-(13)",
