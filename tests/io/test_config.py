@@ -169,3 +169,21 @@ def test_example_configs_are_valid(path):
     assert tomllib.loads(cfg.to_toml())["calculation"] == cfg.calculation
     if cfg.sweep is not None:
         assert cfg.sweep.size > 1 and cfg.output.path.parent == path.parent
+
+
+@pytest.mark.parametrize("calculation", ["transport", "response", "macrospin"])
+def test_template_is_a_valid_config_of_the_defaults(tmp_path, calculation):
+    from tisot.io import template
+    from tisot.sweeps import get_job
+
+    text = template(calculation)
+    cfg = parse_config(tomllib.loads(text))
+    schema = get_job(calculation).schema
+    assert cfg.parameters == {
+        s: {k: p.default for k, p in keys.items()} for s, keys in schema.items()
+    }
+    # uncommenting the example sweep gives a valid sweep too
+    swept = "\n".join(
+        line[2:] if line.startswith(("# [sweep", '# "')) else line for line in text.splitlines()
+    )
+    assert parse_config(tomllib.loads(swept)).sweep.size == 11

@@ -227,3 +227,28 @@ def test_cli_sweep_and_its_errors(tmp_path):
     blocker.write_text("")
     result = runner.invoke(app, ["sweep", str(tmp_path / "c.toml"), "--out", str(blocker / "o.nc")])
     assert result.exit_code == 2 and "not writable" in result.output
+
+
+def test_cli_run_and_template(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(app, ["template", "transport"])
+    assert result.exit_code == 0 and 'calculation = "transport"' in result.output
+    (tmp_path / "t.toml").write_text(result.output)
+    result = runner.invoke(app, ["run", str(tmp_path / "t.toml"), "--out", str(tmp_path / "t.nc")])
+    assert result.exit_code == 0, result.output
+    assert "sigma0" in result.output and "e^2/h" in result.output
+    ds = load_dataset(tmp_path / "t.nc")
+    m = SurfaceModel.from_physical(
+        fermi_energy_mev=100.0,
+        exchange_energy_mev=30.0,
+        magnetization=(math.sqrt(0.5), 0.0, math.sqrt(0.5)),
+        disorder=0.02,
+    )
+    assert float(ds.sigma0) == pytest.approx(m.sigma0, rel=1e-12)
+    result = runner.invoke(app, ["run", str(tmp_path / "c.toml")])
+    assert result.exit_code == 2 and "does not exist" in result.output
+    (tmp_path / "s.toml").write_text(CONFIG)
+    result = runner.invoke(app, ["run", str(tmp_path / "s.toml")])
+    assert result.exit_code == 2 and "tisot sweep" in result.output
+    result = runner.invoke(app, ["template", "nope"])
+    assert result.exit_code == 2 and "calculation must be one of" in result.output

@@ -37,6 +37,10 @@ def _summary(ds) -> None:
         table.add_column(col)
     for name, var in ds.data_vars.items():
         values = np.atleast_1d(var.values).ravel()
+        if values.size > 9:
+            shape = " x ".join(f"{d} {n}" for d, n in var.sizes.items())
+            table.add_row(name, f"array ({shape}); write it with --out", var.attrs.get("units", ""))
+            continue
         text = ", ".join(
             f"{v.real:.6g}{v.imag:+.6g}j" if np.iscomplexobj(v) else f"{v:.6g}" for v in values
         )
@@ -100,3 +104,18 @@ def sweep(
         fail(str(err))
     dims = ", ".join(f"{d} = {n}" for d, n in ds.sizes.items())
     typer.echo(f"wrote {out or cfg.output.path} ({dims})")
+
+
+@app.command()
+def template(
+    calculation: Annotated[
+        str, typer.Argument(help="transport, response, macrospin, ... (`tisot template --help`)")
+    ],
+) -> None:
+    """Print an annotated TOML config for CALCULATION: every key, its default, unit and range."""
+    from ..io import template as make_template
+
+    try:
+        typer.echo(make_template(calculation), nl=False)
+    except ValueError as err:
+        fail(str(err))

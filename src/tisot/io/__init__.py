@@ -7,6 +7,7 @@ from .config import SweepAxis as SweepAxis
 from .config import SweepSpec as SweepSpec
 from .config import load_config as load_config
 from .config import parse_config as parse_config
+from .config import template as template
 from .config import write_config as write_config
 from .dataset import merge_complex as merge_complex
 from .dataset import provenance as provenance
@@ -33,5 +34,6 @@ __all__ = [
     "provenance",
     "save_dataset",
     "split_complex",
+    "template",
     "write_config",
 ]

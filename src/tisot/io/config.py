@@ -374,6 +374,42 @@ def load_config(path: str | os.PathLike) -> RunConfig:
     return parse_config(data, base=path.parent)
 
 
+def template(calculation: str) -> str:
+    """An annotated TOML config for ``calculation``: every key at its default, with its unit and
+    allowed range, and commented-out [sweep], [output] and [execution] sections."""
+    from ..sweeps.registry import get_job
+
+    job = get_job(calculation)
+    lines = [f"# {job.description}", f'calculation = "{calculation}"']
+    first_axis = None
+    for section, keys in job.schema.items():
+        lines += ["", f"[{section}]"]
+        for key, param in keys.items():
+            value = tomli_w.dumps({key: param.default}).strip()
+            unit = "" if param.units == "1" else f" [{param.units}]"
+            fixed = "" if param.sweepable else "; not sweepable"
+            lines.append(f"{value:<34} # {param.long_name}{unit}; {param.allowed}{fixed}")
+            if first_axis is None and param.sweepable and param.kind is float:
+                first_axis = (f"{section}.{key}", param.default)
+    name, default = first_axis or ("section.key", 1.0)
+    lo, hi = (0.5 * default, 1.5 * default) if default else (0.0, 1.0)
+    lines += [
+        "",
+        "# [sweep]                         # for `tisot sweep`: a grid over any keys above",
+        "# chunk_size = 16                 # grid points per task and per chunk file",
+        "# [sweep.axes]                    # a list of values, or {start, stop, num, spacing}",
+        f'# "{name}" = {{ start = {lo:g}, stop = {hi:g}, num = 11 }}',
+        "",
+        "# [output]",
+        f'# path = "{calculation}.nc"        # .nc: netCDF, .zarr: Zarr; relative to this file',
+        "",
+        "# [execution]",
+        "# workers = 2                     # embedded dask LocalCluster (default: one per core)",
+        '# scheduler = "tcp://host:8786"   # or an external dask cluster',
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def write_config(config: RunConfig, path: str | os.PathLike) -> Path:
     """Write the resolved config as TOML, atomically."""
     from .store import atomic_write_text
