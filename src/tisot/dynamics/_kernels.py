@@ -129,107 +129,142 @@ def rk4_chunk(m, k, par, tab, has_tab, has_fl, t0, dt, t_a, h, nsteps, acc, mhmi
     """
     n = m.shape[1]
     nblock = (n + BLOCK - 1) // BLOCK
-    h2 = 0.5 * h
-    h6 = h / 6.0
-    h12 = h * h / 12.0
     for blk in prange(nblock):
         lo = blk * BLOCK
         hi = min(n, lo + BLOCK)
-        cd = np.empty(BLOCK)  # cos, sin of the drive phase at the step start
-        sd = np.empty(BLOCK)
-        cb = np.zeros(BLOCK)  # same for the fieldlike phase
-        sb = np.zeros(BLOCK)
-        cr = np.empty(BLOCK)  # cos, sin of omega h / 2
-        sr = np.empty(BLOCK)
-        for i in range(lo, hi):
-            cr[i - lo] = math.cos(par[OMEGA, i] * h2)
-            sr[i - lo] = math.sin(par[OMEGA, i] * h2)
-        for step in range(nsteps):
-            t = t_a + step * h
-            th = t + h2
-            t1 = t + h
-            if step % RESYNC == 0:
-                for i in range(lo, hi):
-                    ph = par[OMEGA, i] * t + par[PHASE, i]
-                    cd[i - lo] = math.cos(ph)
-                    sd[i - lo] = math.sin(ph)
-                    if has_fl:
-                        ph = par[OMEGA, i] * t + par[BPHASE, i]
-                        cb[i - lo] = math.cos(ph)
-                        sb[i - lo] = math.sin(ph)
-            for i in range(lo, hi):
-                il = i - lo
-                wx = par[WX, i]
-                wy = par[WY, i]
-                wz = par[WZ, i]
+        _rk4_block(
+            lo, hi, m, k, par, tab, has_tab, has_fl, t0, dt, t_a, h, nsteps, acc, mhmin, err,
+            accumulate,
+        )  # fmt: skip
+
+
+@njit(cache=True)
+def _rk4_block(
+    lo, hi, m, k, par, tab, has_tab, has_fl, t0, dt, t_a, h, nsteps, acc, mhmin, err, accumulate
+):
+    """The steps of :func:`rk4_chunk` for trajectories lo..hi-1 (one thread).
+
+    Stage-major: each RK stage is one short loop over the block, so that the out-of-order core
+    (or the vectorizer) overlaps independent trajectories instead of waiting on the divisions
+    of one trajectory's chain of stages.
+    """
+    nb = hi - lo
+    h2 = 0.5 * h
+    h6 = h / 6.0
+    h12 = h * h / 12.0
+    cd = np.empty(nb)  # cos, sin of the drive phase at the step start
+    sd = np.empty(nb)
+    cb = np.zeros(nb)  # same for the fieldlike phase
+    sb = np.zeros(nb)
+    cr = np.empty(nb)  # cos, sin of omega h / 2
+    sr = np.empty(nb)
+    fh = np.empty(nb)  # drive at t + h/2 and t + h
+    f1 = np.empty(nb)
+    bh = np.zeros(nb)  # fieldlike cos factor at t + h/2 and t + h
+    b1 = np.zeros(nb)
+    y = np.empty((3, nb))  # state at the step start
+    k1 = np.empty((3, nb))
+    k2 = np.empty((3, nb))
+    k3 = np.empty((3, nb))
+    k4 = np.empty((3, nb))
+    for il in range(nb):
+        i = lo + il
+        cr[il] = math.cos(par[OMEGA, i] * h2)
+        sr[il] = math.sin(par[OMEGA, i] * h2)
+        for c in range(3):
+            y[c, il] = m[c, i]
+            k1[c, il] = k[c, i]
+    for step in range(nsteps):
+        t = t_a + step * h
+        if step % RESYNC == 0:
+            for il in range(nb):
+                i = lo + il
+                ph = par[OMEGA, i] * t + par[PHASE, i]
+                cd[il] = math.cos(ph)
+                sd[il] = math.sin(ph)
+                if has_fl:
+                    ph = par[OMEGA, i] * t + par[BPHASE, i]
+                    cb[il] = math.cos(ph)
+                    sb[il] = math.sin(ph)
+        # drives at t + h/2 and t + h: rotate the phasors twice by omega h / 2
+        for il in range(nb):
+            i = lo + il
+            c_r = cr[il]
+            s_r = sr[il]
+            ch = cd[il] * c_r - sd[il] * s_r
+            sh = sd[il] * c_r + cd[il] * s_r
+            c1 = ch * c_r - sh * s_r
+            s1 = sh * c_r + ch * s_r
+            cd[il] = c1
+            sd[il] = s1
+            fh[il] = par[F0, i] * ch
+            f1[il] = par[F0, i] * c1
+        if has_tab:
+            for il in range(nb):
+                fh[il] += _tabulated(tab, lo + il, t + h2, t0, dt)
+                f1[il] += _tabulated(tab, lo + il, t + h, t0, dt)
+        if has_fl:
+            for il in range(nb):
                 c_r = cr[il]
                 s_r = sr[il]
-                # drive phasor at t + h/2 and t + h
-                ch = cd[il] * c_r - sd[il] * s_r
-                sh = sd[il] * c_r + cd[il] * s_r
+                ch = cb[il] * c_r - sb[il] * s_r
+                sh = sb[il] * c_r + cb[il] * s_r
                 c1 = ch * c_r - sh * s_r
                 s1 = sh * c_r + ch * s_r
-                cd[il] = c1
-                sd[il] = s1
-                fh = par[F0, i] * ch
-                f1 = par[F0, i] * c1
-                if has_tab:
-                    fh += _tabulated(tab, i, th, t0, dt)
-                    f1 += _tabulated(tab, i, t1, t0, dt)
-                bch = cb[il] * c_r - sb[il] * s_r
-                bsh = sb[il] * c_r + cb[il] * s_r
-                bc1 = bch * c_r - bsh * s_r
-                bs1 = bsh * c_r + bch * s_r
-                cb[il] = bc1
-                sb[il] = bs1
-                bxh = par[BX, i] * bch
-                byh = par[BY, i] * bch
-                bzh = par[BZ, i] * bch
-                bx1 = par[BX, i] * bc1
-                by1 = par[BY, i] * bc1
-                bz1 = par[BZ, i] * bc1
-                mx = m[0, i]
-                my = m[1, i]
-                mz = m[2, i]
-                k1x = k[0, i]
-                k1y = k[1, i]
-                k1z = k[2, i]
-                k2x, k2y, k2z = _rate_i(
-                    par, i, mx + h2 * k1x, my + h2 * k1y, mz + h2 * k1z,
-                    wx, wy, wz, fh, bxh, byh, bzh,
-                )  # fmt: skip
-                k3x, k3y, k3z = _rate_i(
-                    par, i, mx + h2 * k2x, my + h2 * k2y, mz + h2 * k2z,
-                    wx, wy, wz, fh, bxh, byh, bzh,
-                )  # fmt: skip
-                k4x, k4y, k4z = _rate_i(
-                    par, i, mx + h * k3x, my + h * k3y, mz + h * k3z,
-                    wx, wy, wz, f1, bx1, by1, bz1,
-                )  # fmt: skip
-                nx = mx + h6 * (k1x + 2.0 * (k2x + k3x) + k4x)
-                ny = my + h6 * (k1y + 2.0 * (k2y + k3y) + k4y)
-                nz = mz + h6 * (k1z + 2.0 * (k2z + k3z) + k4z)
-                inv = 1.0 / math.sqrt(nx * nx + ny * ny + nz * nz)
-                nx *= inv
-                ny *= inv
-                nz *= inv
-                k5x, k5y, k5z = _rate_i(par, i, nx, ny, nz, wx, wy, wz, f1, bx1, by1, bz1)
-                dx = k4x - k5x
-                dy = k4y - k5y
-                dz = k4z - k5z
-                err[i] += h6 * math.sqrt(dx * dx + dy * dy + dz * dz)
-                if accumulate:
-                    acc[0, i] += h2 * (mx + nx) + h12 * (k1x - k5x)
-                    acc[1, i] += h2 * (my + ny) + h12 * (k1y - k5y)
-                    acc[2, i] += h2 * (mz + nz) + h12 * (k1z - k5z)
-                    mh = nx * par[HX, i] + ny * par[HY, i] + nz * par[HZ, i]
-                    mhmin[i] = min(mhmin[i], mh)
-                m[0, i] = nx
-                m[1, i] = ny
-                m[2, i] = nz
-                k[0, i] = k5x
-                k[1, i] = k5y
-                k[2, i] = k5z
+                cb[il] = c1
+                sb[il] = s1
+                bh[il] = ch
+                b1[il] = c1
+        _stage(lo, nb, par, y, k1, h2, fh, bh, k2)
+        _stage(lo, nb, par, y, k2, h2, fh, bh, k3)
+        _stage(lo, nb, par, y, k3, h, f1, b1, k4)
+        for il in range(nb):
+            i = lo + il
+            nx = y[0, il] + h6 * (k1[0, il] + 2.0 * (k2[0, il] + k3[0, il]) + k4[0, il])
+            ny = y[1, il] + h6 * (k1[1, il] + 2.0 * (k2[1, il] + k3[1, il]) + k4[1, il])
+            nz = y[2, il] + h6 * (k1[2, il] + 2.0 * (k2[2, il] + k3[2, il]) + k4[2, il])
+            inv = 1.0 / math.sqrt(nx * nx + ny * ny + nz * nz)
+            nx *= inv
+            ny *= inv
+            nz *= inv
+            bf = b1[il]
+            k5x, k5y, k5z = _rate_i(
+                par, i, nx, ny, nz, par[WX, i], par[WY, i], par[WZ, i], f1[il],
+                par[BX, i] * bf, par[BY, i] * bf, par[BZ, i] * bf,
+            )  # fmt: skip
+            dx = k4[0, il] - k5x
+            dy = k4[1, il] - k5y
+            dz = k4[2, il] - k5z
+            err[i] += h6 * math.sqrt(dx * dx + dy * dy + dz * dz)
+            if accumulate:
+                acc[0, i] += h2 * (y[0, il] + nx) + h12 * (k1[0, il] - k5x)
+                acc[1, i] += h2 * (y[1, il] + ny) + h12 * (k1[1, il] - k5y)
+                acc[2, i] += h2 * (y[2, il] + nz) + h12 * (k1[2, il] - k5z)
+                mh = nx * par[HX, i] + ny * par[HY, i] + nz * par[HZ, i]
+                mhmin[i] = min(mhmin[i], mh)
+            y[0, il] = nx
+            y[1, il] = ny
+            y[2, il] = nz
+            k1[0, il] = k5x
+            k1[1, il] = k5y
+            k1[2, il] = k5z
+    for il in range(nb):
+        for c in range(3):
+            m[c, lo + il] = y[c, il]
+            k[c, lo + il] = k1[c, il]
+
+
+@njit(cache=True, inline="always")
+def _stage(lo, nb, par, y, kin, a, f, bcos, kout):
+    """kout = dm/dt at y + a kin with drive f and fieldlike factor bcos, for the block."""
+    for il in range(nb):
+        i = lo + il
+        bf = bcos[il]
+        kout[0, il], kout[1, il], kout[2, il] = _rate_i(
+            par, i, y[0, il] + a * kin[0, il], y[1, il] + a * kin[1, il],
+            y[2, il] + a * kin[2, il], par[WX, i], par[WY, i], par[WZ, i], f[il],
+            par[BX, i] * bf, par[BY, i] * bf, par[BZ, i] * bf,
+        )  # fmt: skip
 
 
 @njit(cache=True, inline="always")
