@@ -190,7 +190,7 @@ def summary(dev) -> dict[str, float]:
 
 
 def resonance(
-    dev, *, fieldlike: bool = True, points: int = 16, span: float = 0.03, fields: int = 31
+    dev, *, fieldlike: bool = True, points: int = 16, span: float = 0.02, fields: int = 41
 ):
     """Field sweep around gamma H = omega for the film under the gate (uncoupled points)."""
     w = dev["gate"].omega
