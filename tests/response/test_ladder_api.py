@@ -108,6 +108,7 @@ def test_bad_options_name_the_parameter(kwargs, match):
         ([0.0, 0.0], 0.0, "singular at q = 0 and omega = 0"),
         ([2.0, 0.0], 1e-5, r"\|q\| must be <= the Fermi momentum"),
         ([np.inf, 0.0], 1e-5, "q must be finite"),
+        ([0.001, 0.0], 4.5, r"omega must be < p_c - eps"),
     ],
 )
 def test_bad_points_name_the_parameter(q, w, match):

@@ -15,7 +15,8 @@ What is computed (model units hbar = v = 1; alpha the bare disorder strength of 
 Cutoff convention: p_c = ``cutoff`` * eps in units of hbar v (eps the model's Fermi energy). By
 default (``parameters="renormalised"``) the model's (eps, Delta_z, alpha) are read as the
 *renormalised* parameters (selfenergy.Renormalised) and the bare ones are solved for at this
-cutoff: then K depends on the cutoff only through terms of relative order alpha, and the paper's
+cutoff: then K depends on the cutoff only through terms of relative order alpha ln(p_c/eps) that
+these three parameters do not absorb (vertex logarithms, docs/ladder.md), and the paper's
 formulas (which drop alpha ln(p_c/eps)) are to be compared at the model's own parameters.
 ``parameters="bare"`` takes them as the Hamiltonian's.
 
@@ -68,13 +69,22 @@ def _check_options(rtol: float, cutoff: float, parameters: str, self_energy: str
         raise ValueError(f"self_energy must be one of {SELF_ENERGIES}, got {self_energy!r}")
 
 
-def _check_points(q, omega, fermi_momentum: float, *, allow_static: bool):
+def _check_points(q, omega, par: Renormalised, *, allow_static: bool):
+    fermi_momentum = _fermi_momentum(par)
     q = np.asarray(finite("q", q), dtype=float)
     omega = np.asarray(finite("omega", omega), dtype=float)
     if q.shape[-1:] != (2,):
         raise ValueError(f"q must have shape (..., 2) = (q_x, q_y), got shape {q.shape}")
     if np.any(omega < 0):
         raise ValueError("omega must be >= 0 (K is defined with eps + hbar*omega above eps)")
+    # the energy shell eps + omega must lie inside the momentum cutoff
+    omega_max = par.cutoff - par.fermi_energy
+    if np.any(omega >= omega_max):
+        raise ValueError(
+            f"omega must be < p_c - eps = (cutoff - 1) eps = {omega_max:.6g} (the shell at "
+            f"eps + omega must lie inside the momentum cutoff); got max omega = "
+            f"{omega.max():.6g}: raise the cutoff"
+        )
     qabs = np.hypot(q[..., 0], q[..., 1])
     if np.any(qabs > fermi_momentum):
         raise ValueError(
@@ -202,7 +212,7 @@ def ladder_kernel(
     """
     _check_options(rtol, cutoff, parameters, self_energy)
     par = surface_parameters(model, cutoff, parameters=parameters, self_energy=self_energy)
-    q, omega, shape = _check_points(q, omega, _fermi_momentum(par), allow_static=True)
+    q, omega, shape = _check_points(q, omega, par, allow_static=True)
     M, _, err, _ = _kernel_M(
         par, q.reshape(-1, 2), omega.reshape(-1), FIRST_ANGLES, rtol, MAX_ANGLES, want_K=False
     )
@@ -250,7 +260,7 @@ def ladder_response(
     """
     _check_options(rtol, cutoff, parameters, self_energy)
     par = surface_parameters(model, cutoff, parameters=parameters, self_energy=self_energy)
-    q, omega, shape = _check_points(q, omega, _fermi_momentum(par), allow_static=False)
+    q, omega, shape = _check_points(q, omega, par, allow_static=False)
     _, K4, err, _ = _kernel_M(
         par, q.reshape(-1, 2), omega.reshape(-1), FIRST_ANGLES, rtol, MAX_ANGLES
     )
@@ -285,7 +295,7 @@ def ladder_dataset(
 
     _check_options(rtol, cutoff, parameters, self_energy)
     par = surface_parameters(model, cutoff, parameters=parameters, self_energy=self_energy)
-    q, omega, shape = _check_points(q, omega, _fermi_momentum(par), allow_static=False)
+    q, omega, shape = _check_points(q, omega, par, allow_static=False)
     qf, wf = q.reshape(-1, 2), omega.reshape(-1)
     M, K4, err, angles = _kernel_M(par, qf, wf, FIRST_ANGLES, rtol, MAX_ANGLES)
     _report(err, rtol, "K")
@@ -364,7 +374,7 @@ def diffusion_pole(
     """
     _check_options(rtol, cutoff, parameters, self_energy)
     par = surface_parameters(model, cutoff, parameters=parameters, self_energy=self_energy)
-    q, _, shape = _check_points(q, 0.0, _fermi_momentum(par), allow_static=True)
+    q, _, shape = _check_points(q, 0.0, par, allow_static=True)
     qf = q.reshape(-1, 2)
     if np.any(np.hypot(qf[:, 0], qf[:, 1]) == 0):
         raise ValueError("q must be nonzero: the diffusion pole is at omega = 0 for q = 0")
