@@ -128,3 +128,26 @@ def test_macrospin_sweep_over_field_angle_follows_eq19():
         np.testing.assert_allclose(ds.m_H.sel(field_angle_deg=chi).values, 1.0, atol=1e-9)
     assert ds.time.attrs["units"] == "1/omega0"
     np.testing.assert_allclose(np.linalg.norm(ds.m.values, axis=-1), 1.0, atol=1e-6)
+
+
+def test_resonance_sweep_linear_regime_and_energy_balance():
+    """Small drive: <1 - m_H> follows the small-cone linear response, the absorbed power equals
+    the dissipated one (steady state), and nothing happens at chi = 90 degrees (sin 2 chi)."""
+    cfg = parse_config(
+        tomllib.loads(
+            'calculation = "resonance"\n[dynamics]\ndrive_amplitude = 0.002\n'
+            '[sweep.axes]\n"dynamics.drive_frequency" = [0.98, 1.0]\n'
+            '"dynamics.field_angle_deg" = [45.0, 90.0]\n[execution]\nprocesses = false\n'
+        )
+    )
+    from tisot.sweeps import run_sweep
+
+    ds = run_sweep(cfg, workers=2, progress=False)
+    tilted = ds.sel(field_angle_deg=45.0)
+    np.testing.assert_allclose(tilted.one_minus_m_H, tilted.linear_one_minus_m_H, rtol=0.01)
+    np.testing.assert_allclose(tilted.absorbed_power, tilted.dissipated_power, rtol=0.01)
+    assert float(tilted.one_minus_m_H.sel(drive_frequency=1.0)) > float(
+        tilted.one_minus_m_H.sel(drive_frequency=0.98)
+    )
+    np.testing.assert_allclose(ds.one_minus_m_H.sel(field_angle_deg=90.0), 0.0, atol=1e-12)
+    assert ds.absorbed_power.attrs["units"] == "omega0^2"

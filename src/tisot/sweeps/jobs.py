@@ -1,5 +1,5 @@
 """Built-in calculation kinds: "transport" (Eq. 9), "response" (K of Eq. 8, analytic or ladder)
-and "macrospin" (dynamics of Eq. 18, Fig. 3).
+"macrospin" (dynamics of Eq. 18, Fig. 3) and "resonance" (its steady state under a drive).
 
 Config units are the laboratory's (meV, m/s, um, GHz); each job converts to model units
 (hbar = v = 1, energy unit = Fermi energy) through :class:`tisot.model.Scales` and back.
@@ -274,6 +274,83 @@ class MacrospinJob(Job):
         return [{k: ds[k].values[i] for k in names} for i in range(len(params))]
 
 
+#: [dynamics] of the steady-state resonance: rates in omega0, times in 1/omega0; 0 = automatic.
+RESONANCE_SCHEMA = {
+    "field_angle_deg": DYNAMICS_SCHEMA["field_angle_deg"],
+    "drive_amplitude": Parameter(
+        kind=float, default=0.01, units="omega0", long_name="drive amplitude f0 / omega0",
+        low=0.0,
+    ),
+    "drive_frequency": Parameter(
+        kind=float, default=1.0, units="omega0", long_name="drive frequency omega / omega0",
+        low=0.0, low_open=True,
+    ),
+    "alpha_g": Parameter(
+        kind=float, default=0.02, units="1", long_name="anisotropic Gilbert damping alpha_G",
+        low=0.0,
+    ),
+    "alpha_iso": DYNAMICS_SCHEMA["alpha_iso"],
+    "settle": Parameter(
+        kind=float, default=0.0, units="1/omega0",
+        long_name="time discarded before averaging (0: 12 / linear decay rate)", low=0.0,
+    ),
+    "average": Parameter(
+        kind=float, default=0.0, units="1/omega0",
+        long_name="averaging window (0: 20 periods of the slower of drive and precession)",
+        low=0.0,
+    ),
+    "samples_per_period": Parameter(
+        kind=int, default=32, long_name="outputs per drive period in the window", low=20,
+        sweepable=False,
+    ),
+    "rtol": DYNAMICS_SCHEMA["rtol"],
+}  # fmt: skip
+
+_RESONANCE_OUTPUTS = {
+    "m_H_mean": ("1", "<m_H> in the steady state"),
+    "one_minus_m_H": ("1", "<1 - m_H> in the steady state"),
+    "cone_angle": ("rad", "mean precession cone angle arccos(m_H)"),
+    "cone_angle_max": ("rad", "largest cone angle in the window"),
+    "absorbed_power": ("omega0^2", "power pumped in by the drive (x M_s V/|gamma| omega0^2 = W)"),
+    "dissipated_power": ("omega0^2", "power dissipated by the damping"),
+    "linear_one_minus_m_H": ("1", "<1 - m_H>, small-cone linear response"),
+    "linear_absorbed_power": ("omega0^2", "absorbed power, small-cone linear response"),
+}
+
+
+class ResonanceJob(Job):
+    """Steady state of Eq. (18) under f0 cos(omega t): the spin-torque-resonance observables
+    (:func:`tisot.experiments.resonance.spectrum` at one point), with the linear response."""
+
+    name = "resonance"
+    description = "steady-state spin-torque resonance of Eq. (18) (Sec. IV)"
+    schema: ClassVar[Schema] = {"dynamics": RESONANCE_SCHEMA}
+
+    def outputs(self, params: Params) -> dict[str, OutputVar]:
+        return {k: OutputVar((), u, n) for k, (u, n) in _RESONANCE_OUTPUTS.items()}
+
+    def compute(self, params: Params) -> dict[str, np.ndarray]:
+        from ..experiments.resonance import spectrum
+
+        d = params["dynamics"]
+        ds = spectrum(
+            "omega",
+            [d["drive_frequency"]],
+            omega0=1.0,
+            chi=math.radians(d["field_angle_deg"]),
+            f0=d["drive_amplitude"],
+            alpha_g=d["alpha_g"],
+            alpha_iso=d["alpha_iso"],
+            settle=d["settle"] or None,
+            average=d["average"] or None,
+            samples_per_period=d["samples_per_period"],
+            rtol=d["rtol"],
+            atol=d["rtol"] * 1e-2,
+        )
+        return {k: ds[k].values[0] for k in _RESONANCE_OUTPUTS}
+
+
 register_job(TransportJob())
 register_job(ResponseJob())
 register_job(MacrospinJob())
+register_job(ResonanceJob())
