@@ -144,6 +144,13 @@ def main() -> None:
     for n, steps in ((1, 1_000_000 // q), (1_000, 20_000 // q), (100_000, 400 // q)):
         rate, el = bench_fixed(n, steps)
         rows.append((f"tisot geometric (RK4 fixed), N = {n:g}", rate, el))
+    from numba import set_num_threads
+
+    threads = get_num_threads()
+    set_num_threads(1)
+    one_rate, el = bench_fixed(1_000, 20_000 // q)
+    set_num_threads(threads)
+    rows.append(("tisot geometric, N = 1e3, ONE thread", one_rate, el))
     dopri_rate, el = bench_dopri(1_000, 2000.0 / q)
     rows.append(("tisot dopri (adaptive 5(4)), N = 1e3", dopri_rate, el))
     n_ivp = 3
@@ -165,12 +172,15 @@ def main() -> None:
     ours = simulate(llg, m0, [t_final], method="geometric", dt=dt_s).m.values[0, -1]
     rows.append(("tisot geometric, same LLG problem, N = 1", steps / llg_el, llg_el))
 
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"load average before the table: {load:.2f} (other processes share these cores)")
     print(f"{'case':<48}{'spin-steps/s':>14}{'wall s':>10}")
     for name, rate, el in rows:
         print(f"{name:<48}{rate:>14.3e}{el:>10.3f}")
     best_fixed = max(r[1] for r in rows[:3])
     print("\nratios")
     print(f"  batched fixed step (best N) / 3e7 target      : {best_fixed / 3e7:8.2f}")
+    print(f"  one thread x {threads} threads / 3e7 target       : {one_rate * threads / 3e7:8.2f}")
     print(f"  batched fixed step (best N) / solve_ivp       : {best_fixed / ivp_rate:8.1f}x")
     print(f"  tisot dopri N=1e3 / solve_ivp (both adaptive) : {dopri_rate / ivp_rate:8.1f}x")
     print(f"  tisot N=1 (LLG) / cmtj per spin-step          : {rows[-1][1] / cm_rate:8.2f}x")

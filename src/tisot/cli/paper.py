@@ -43,7 +43,10 @@ def fig3(
 
         check_writable(Path(out) / "fig3.nc")
         ds = experiment.compute(
-            t_max=t_max, points=points, settle_alphas=experiment.SETTLE_ALPHAS if settle else ()
+            t_max=t_max,
+            points=points,
+            settle_alphas=experiment.SETTLE_ALPHAS if settle else (),
+            progress=True,
         )
         paths = [*experiment.plot(ds, out), experiment.write(ds, out)]
     except ValueError as err:
