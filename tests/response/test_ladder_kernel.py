@@ -282,3 +282,51 @@ def test_trapezoid_error_falls_exponentially_with_nodes():
     # exponential: each doubling squares the error (ratio grows), not a fixed factor
     assert errs[1] < 0.1 * errs[0]
     assert errs[2] < errs[1] ** 1.5 or errs[2] < 1e-13
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    q=st.floats(1e-3, 0.8),
+    phi=st.floats(-math.pi, math.pi),
+    omega=st.floats(0.0, 0.5),
+    dz=st.floats(-0.6, 0.6),
+)
+def test_rotation_covariance_property(q, phi, omega, dz):
+    # joint rotation of p and spin about z leaves H = (p x sigma)_z - Dz sigma_z invariant
+    model = SurfaceModel(exchange_energy=dz, disorder=0.05)
+    c, s = math.cos(phi), math.sin(phi)
+    M = ladder_kernel(model, np.array([[q, 0.0], [c * q, s * q]]), omega, rtol=1e-11)
+    U = np.eye(4)
+    U[1:3, 1:3] = [[c, -s], [s, c]]
+    assert M[1] == pytest.approx(U @ M[0] @ U.T, abs=1e-9 * np.abs(M[0]).max())
+
+
+@pytest.mark.parametrize(("q", "omega"), [((0.5, 0.2), 0.5), ((0.0, 0.7), 1.2)])
+def test_ballistic_points_match_plain_dblquad(q, omega):
+    # q ell ~ 1-1.5 and omega tau_tr ~ 1-2.5 (alpha = 0.1, ell = tau_tr ~ 2): far outside App. B
+    model = SurfaceModel(exchange_energy=0.3, disorder=0.1)
+    par = surface_parameters(model, 3.0)
+    assert math.hypot(*q) * model.mean_free_path > 1 and omega * model.transport_time > 1
+    M = ladder_kernel(model, q, omega, cutoff=3.0, rtol=1e-11)
+    for a, b in [(0, 3), (2, 1)]:
+        ref, _ = kernel_entry(par, q, omega, a, b, epsrel=1e-9, epsabs=1e-11)
+        assert M[a, b] == pytest.approx(ref, abs=1e-9 * np.abs(M).max())
+
+
+@pytest.mark.slow
+def test_full_K_in_the_crossover_matches_plain_dblquad():
+    # every entry of M by dblquad at alpha = 0.02, q ell = 2, omega tau_tr = 0.5, then Eq. (13)
+    model = SurfaceModel(exchange_energy=0.3, disorder=0.02)
+    par = surface_parameters(model, 5.0)
+    q = np.array([2.0, 0.5]) / np.hypot(2.0, 0.5) * 2.0 / model.mean_free_path
+    omega = 0.5 / model.transport_time
+    ds = ladder_dataset(model, q, omega, rtol=1e-10)
+    ref = np.array(
+        [
+            [kernel_entry(par, q, omega, a, b, epsrel=1e-9, epsabs=1e-10)[0] for b in range(4)]
+            for a in range(4)
+        ]
+    )
+    assert ds.M.values[0] == pytest.approx(ref, abs=1e-8 * np.abs(ref).max())
+    K = ref @ np.linalg.inv(np.eye(4) - math.pi * par.bare_disorder * ref)
+    assert ds.K.values[0] == pytest.approx(K[1:, 1:], rel=1e-7)
