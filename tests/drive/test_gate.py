@@ -148,3 +148,15 @@ def test_uniform_drive_current_and_field():
     assert np.all(f.divergence_amplitudes == 0)
     with pytest.raises(ValueError, match="field"):
         UniformDrive(field=(1.0, 2.0, 3.0))
+
+
+def test_fields_add_only_at_one_frequency():
+    gate = GratingGate(period=L, distance=0.1 * L, frequency=1e9, harmonics=2)
+    uni = UniformDrive(field=(5.0, 0.0), frequency=1e9).surface_field()
+    both = gate.field() + uni
+    r = np.array([[0.1 * L, 0.0], [0.4 * L, 0.0]])
+    np.testing.assert_allclose(
+        both.evaluate(r, 0.2e-9), gate.field().evaluate(r, 0.2e-9) + uni.evaluate(r, 0.2e-9)
+    )
+    with pytest.raises(ValueError, match="different frequencies"):
+        gate.field() + UniformDrive(field=(5.0, 0.0), frequency=2e9).surface_field()

@@ -286,6 +286,32 @@ def _crank_nicolson(f0, sources, r, decay, dt, substeps, n_out):  # pragma: no c
     return out
 
 
+#: Fine time steps whose source terms are tabulated at once (bounds memory for long runs).
+SOURCE_CHUNK_STEPS = 4096
+
+
+class _progress:
+    """A rich progress bar over output intervals (or nothing); yields an advance(n) callable."""
+
+    def __init__(self, enabled: bool, total: int):
+        self.enabled, self.total, self.bar = enabled, total, None
+
+    def __enter__(self):
+        if not self.enabled:
+            return lambda n: None
+        from rich.progress import Progress
+
+        self.bar = Progress(transient=True)
+        self.bar.__enter__()
+        task = self.bar.add_task("real-space drive", total=self.total)
+        return lambda n: self.bar.update(task, advance=n)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+        return False
+
+
 def _uniform_times(times) -> tuple[np.ndarray, float]:
     t = np.asarray(finite("times", times), dtype=float)
     if t.ndim != 1 or t.size < 2:
@@ -305,6 +331,7 @@ def realspace_drive(
     field: SurfaceField | Callable[[np.ndarray, float], np.ndarray] | None = None,
     initial=None,
     substeps: int = 1,
+    progress: bool = False,
 ) -> xr.DataArray:
     """f(x, t) on a periodic line by solving the diffusion equation in real space and time.
 
@@ -329,6 +356,8 @@ def realspace_drive(
         f(x, times[0]) in 1/s (default 0: a drive switched on at times[0]).
     substeps
         Crank-Nicolson steps per output interval (>= 1).
+    progress
+        show a rich progress bar over the output intervals.
 
     Returns
     -------
@@ -345,39 +374,55 @@ def realspace_drive(
     dt = dt_out / substeps
     h = length / points
     x = np.arange(points) * h
-    fine_t = t[0] + dt * np.arange((t.size - 1) * substeps + 1)
-
     if field is None:
-        sources = np.zeros((fine_t.size, points))
+        field_x = None
+    elif isinstance(field, SurfaceField):
+        spatial = field._phases(np.stack([x, np.zeros_like(x)], axis=-1)) @ field.amplitudes[:, 0]
+
+        def field_x(tt, _s=spatial, _w=field.omega):  # all times at once (harmonic)
+            return np.real(_s[None, :] * np.exp(-1j * _w * tt)[:, None])
+    elif callable(field):
+
+        def field_x(tt, _f=field):
+            return np.stack([np.asarray(_f(x, float(tk)), dtype=float) for tk in tt])
     else:
-        if isinstance(field, SurfaceField):
-            r = np.stack([x, np.zeros_like(x)], axis=-1)
+        raise ValueError("field must be a SurfaceField, a callable E_x(x, t) or None")
 
-            def field_x(xx, tt, _f=field, _r=r):
-                return _f.evaluate(_r, tt)[:, 0]
-        elif callable(field):
-            field_x = field
-        else:
-            raise ValueError("field must be a SurfaceField, a callable E_x(x, t) or None")
-        Ex = np.empty((fine_t.size, points))
-        for k, tk in enumerate(fine_t):
-            Ex[k] = np.asarray(field_x(x, float(tk)), dtype=float)
-        if not np.all(np.isfinite(Ex)):
-            raise ValueError("field returned non-finite values")
-        # -eta D dE_x/dx by central differences (second order, periodic)
-        sources = (
-            -medium.strength
-            * medium.diffusion_constant
-            * (np.roll(Ex, -1, axis=1) - np.roll(Ex, 1, axis=1))
-            / (2 * h)
-        )
-
-    f0 = np.zeros(points) if initial is None else np.asarray(finite("initial", initial), float)
-    if f0.shape != (points,):
-        raise ValueError(f"initial must have shape ({points},), got {f0.shape}")
+    f = np.zeros(points) if initial is None else np.asarray(finite("initial", initial), float)
+    if f.shape != (points,):
+        raise ValueError(f"initial must have shape ({points},), got {f.shape}")
     r_num = medium.diffusion_constant * dt / (2 * h * h)
     decay = 0.5 * dt * medium.dephasing_rate
-    f = _crank_nicolson(f0, np.ascontiguousarray(sources), r_num, decay, dt, int(substeps), t.size)
+    out = np.empty((t.size, points))
+    out[0] = f
+    # march in chunks of output intervals so that the source table stays small
+    per_chunk = max(1, SOURCE_CHUNK_STEPS // int(substeps))
+    with _progress(progress, t.size - 1) as advance:
+        for j0 in range(0, t.size - 1, per_chunk):
+            j1 = min(j0 + per_chunk, t.size - 1)
+            fine_t = t[j0] + dt * np.arange((j1 - j0) * substeps + 1)
+            if field_x is None:
+                sources = np.zeros((fine_t.size, points))
+            else:
+                Ex = field_x(fine_t)
+                if Ex.shape != (fine_t.size, points) or not np.all(np.isfinite(Ex)):
+                    raise ValueError(
+                        f"field must return {points} finite values of E_x (V/m) at each time"
+                    )
+                # -eta D dE_x/dx by central differences (second order, periodic)
+                sources = (
+                    -medium.strength
+                    * medium.diffusion_constant
+                    * (np.roll(Ex, -1, axis=1) - np.roll(Ex, 1, axis=1))
+                    / (2 * h)
+                )
+            chunk = _crank_nicolson(
+                f, np.ascontiguousarray(sources), r_num, decay, dt, int(substeps), j1 - j0 + 1
+            )
+            out[j0 + 1 : j1 + 1] = chunk[1:]
+            f = chunk[-1].copy()
+            advance(j1 - j0)
+    f = out
     return xr.DataArray(
         f,
         dims=("time", "x"),
