@@ -321,6 +321,7 @@ class _Progress:
 
     def __enter__(self):
         if self.enabled:
+            from rich.console import Console
             from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
             self._bar = Progress(
@@ -329,6 +330,7 @@ class _Progress:
                 TextColumn("t = {task.completed:.4g} / {task.total:.4g} " + self.unit),
                 TimeRemainingColumn(),
                 transient=True,
+                console=Console(stderr=True),
             )
             self._bar.__enter__()
             self._task = self._bar.add_task("simulate", total=self.total)
