@@ -132,3 +132,19 @@ def test_detuned_drive_pumps_less():
     dip = ds.m_H_min.values
     assert np.argmin(dip) == 2
     assert dip[2] < 0.3 and np.all(dip[[0, 4]] > dip[[1, 3]])
+
+
+def test_settled_precession_phase_follows_the_averaged_equations():
+    """The direction m ends along: a cone about H precessing at omega0 with a phase lag psi
+    behind the drive, sin(psi) = -kappa alpha_G omega0 / F (psi near -pi) below alpha_c and
+    psi = -pi/2 above (F = f0 sin(2 chi)/4, kappa = 1 - sin^2(chi)/2; docs/theory-notes.md)."""
+    f0, alphas = 0.1, np.array([0.005, 0.05])
+    b = MacrospinBatch.from_angle(CHI, f0=f0, omega=1.0, alpha_g=alphas)
+    t = np.linspace(2800, 3000, 2001)
+    ds = simulate(b, None, np.concatenate([[0.0], t]), rtol=1e-7)
+    R = np.array([[np.cos(CHI), 0, -np.sin(CHI)], [0, 1, 0], [np.sin(CHI), 0, np.cos(CHI)]])
+    mp = ds.m.values[:, 1:] @ R.T
+    lag = np.angle(np.mean(np.exp(1j * (np.arctan2(mp[..., 1], mp[..., 0]) - t)), axis=1))
+    F, kappa = f0 * np.sin(2 * CHI) / 4, 1 - np.sin(CHI) ** 2 / 2
+    expected = [-np.pi + np.arcsin(kappa * alphas[0] / F), -np.pi / 2]
+    np.testing.assert_allclose(lag, expected, atol=0.05)
