@@ -171,7 +171,9 @@ def test_example_configs_are_valid(path):
         assert cfg.sweep.size > 1 and cfg.output.path.parent == path.parent
 
 
-@pytest.mark.parametrize("calculation", ["transport", "response", "macrospin", "resonance"])
+@pytest.mark.parametrize(
+    "calculation", ["transport", "response", "macrospin", "resonance", "torques"]
+)
 def test_template_is_a_valid_config_of_the_defaults(tmp_path, calculation):
     from tisot.io import template
     from tisot.sweeps import get_job

@@ -151,3 +151,41 @@ def test_resonance_sweep_linear_regime_and_energy_balance():
     )
     np.testing.assert_allclose(ds.one_minus_m_H.sel(field_angle_deg=90.0), 0.0, atol=1e-12)
     assert ds.absorbed_power.attrs["units"] == "omega0^2"
+
+
+def test_torques_job_against_hand_formulas():
+    """f of Eq. (4), the longitudinal current (charge conservation), alpha_G and the Eq. (17)
+    relation |T_diff|/|T_FL| = eq17 (D q^2 / omega) |m_z| m_x, all from scipy constants."""
+    text = (
+        'calculation = "torques"\n[model]\nfermi_energy_mev = 100.0\nm_z = 0.6\n'
+        "disorder = 0.02\nvelocity = 5.0e5\n"
+        "[coupling]\nexchange_coupling_mev = 10.0\ncell_area_nm2 = 0.15\nspin = 3.5\n"
+        "[drive]\nperiod_um = 2.0\nfrequency_ghz = 5.0\nfield_v_per_m = 1000.0\n"
+        '[sweep.axes]\n"drive.dephasing_length_um" = [inf, 1.0]\n'
+    )
+    from tisot.sweeps import run_sweep
+
+    ds = run_sweep(parse_config(tomllib.loads(text)), workers=1, progress=False)
+    e, hbar, v = sc.e, sc.hbar, 5.0e5
+    eps, dz = 0.1 * sc.eV, -35e-3 * sc.eV * 0.6  # Delta_sd = -J_sd S
+    sigma0 = (eps**2 - dz**2) / (math.pi * 0.02 * (eps**2 + 3 * dz**2))  # Eq. (9)
+    D = hbar * v**2 * sigma0 / eps
+    J_sd, A, S = 10e-3 * sc.eV, 0.15e-18, 3.5
+    eta = -e * J_sd**2 * A * S / (2 * math.pi * hbar**3 * v**2)  # Eq. (4), e = -|e|
+    q, omega, E = 2 * math.pi / 2e-6, 2 * math.pi * 5e9, 1000.0
+    for L, rate in ((math.inf, 0.0), (1.0, D / 1e-12)):
+        point = ds.sel(dephasing_length_um=L)
+        f = eta * 1j * D * q * E / (1j * omega - D * q**2 - rate)
+        assert complex(point.f) == pytest.approx(f, rel=1e-9)
+    point = ds.sel(dephasing_length_um=math.inf)
+    current = sigma0 * e**2 / sc.h * E * 1j * omega / (1j * omega - D * q**2)
+    assert complex(point.current) == pytest.approx(current, rel=1e-9)
+    assert float(point.alpha_g) == pytest.approx(
+        J_sd**2 * A * S * sigma0 / (2 * math.pi * hbar**2 * v**2), rel=1e-9
+    )
+    assert float(point.D) == pytest.approx(D, rel=1e-12)
+    geometry = 0.6 * 0.8  # |m x m_perp| / |m x (z x J_hat)| = |m_z| m_x
+    assert float(point.torque_ratio) == pytest.approx(
+        float(point.eq17_ratio) / float(point.omega_over_Dq2) * geometry, rel=1e-9
+    )
+    assert float(point.delta_sd) == pytest.approx(-35.0)

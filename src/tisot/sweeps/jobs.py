@@ -1,5 +1,6 @@
 """Built-in calculation kinds: "transport" (Eq. 9), "response" (K of Eq. 8, analytic or ladder)
-"macrospin" (dynamics of Eq. 18, Fig. 3) and "resonance" (its steady state under a drive).
+"macrospin" (dynamics of Eq. 18, Fig. 3), "resonance" (its steady state under a drive) and
+"torques" (the torque strengths of a gated surface, Eqs. 3, 4, 17, 18).
 
 Config units are the laboratory's (meV, m/s, um, GHz); each job converts to model units
 (hbar = v = 1, energy unit = Fermi energy) through :class:`tisot.model.Scales` and back.
@@ -350,7 +351,114 @@ class ResonanceJob(Job):
         return {k: ds[k].values[0] for k in _RESONANCE_OUTPUTS}
 
 
+#: [coupling]: the FM layer of Eqs. (1)-(2); Delta_sd = -J_sd S (docs/theory-notes.md).
+COUPLING_SCHEMA = {
+    "exchange_coupling_mev": Parameter(
+        kind=float, default=10.0, units="meV", long_name="sd exchange J_sd"
+    ),
+    "cell_area_nm2": Parameter(
+        kind=float, default=0.1542, units="nm2",
+        long_name="FM unit-cell area A (EuS (111): sqrt(3) a^2 / 4)", low=0.0, low_open=True,
+    ),
+    "spin": Parameter(
+        kind=float, default=3.5, units="1", long_name="spin S per FM cell", low=0.0,
+        low_open=True,
+    ),
+}  # fmt: skip
+
+#: [drive] of the torque strengths: a longitudinal field E cos(q x - omega t), q along x.
+TORQUE_DRIVE_SCHEMA = {
+    "period_um": Parameter(
+        kind=float, default=1.0, units="um", long_name="gate period 2 pi / q",
+        low=0.0, low_open=True,
+    ),
+    "frequency_ghz": Parameter(
+        kind=float, default=10.0, units="GHz", long_name="drive frequency f = omega / 2 pi",
+        low=0.0, low_open=True,
+    ),
+    "field_v_per_m": Parameter(
+        kind=float, default=1.0e4, units="V m-1", long_name="in-plane field amplitude E along q",
+        low=0.0, low_open=True,
+    ),
+    "dephasing_length_um": Parameter(
+        kind=float, default=math.inf, units="um",
+        long_name="dephasing length L_phi (inf: none); 1/tau_phi = D / L_phi^2",
+        low=0.0, low_open=True, high=math.inf,
+    ),
+}  # fmt: skip
+
+
+class TorquesJob(Job):
+    """Torque strengths of a gated surface: the diffusive drive f (Eq. 4), the fieldlike
+    torque of the local current (Eq. 3), their ratio against Eq. (17), and alpha_G (Eq. 18)."""
+
+    name = "torques"
+    description = "diffusive and fieldlike torque strengths, Eqs. (3), (4), (17), (18)"
+    schema: ClassVar[Schema] = {
+        "model": {k: v for k, v in MODEL_SCHEMA.items() if k != "exchange_energy_mev"},
+        "coupling": COUPLING_SCHEMA,
+        "drive": TORQUE_DRIVE_SCHEMA,
+    }
+
+    def outputs(self, params: Params) -> dict[str, OutputVar]:
+        return {
+            "f": OutputVar((), "s-1", "diffusive drive f of Eq. (4), complex amplitude", "complex128"),
+            "current": OutputVar((), "A m-1", "sheet current J along q, complex amplitude", "complex128"),
+            "fieldlike": OutputVar((), "s-1", "fieldlike torque rate |J_sd A / (hbar e v)| |J|, Eq. (3)"),
+            "torque_ratio": OutputVar((), "1", "|T_diff| / |T_FL| for this m and drive"),
+            "eq17_ratio": OutputVar((), "1", "(Delta_sd / hbar q v) / sigma0, Eq. (17)"),
+            "omega_over_Dq2": OutputVar((), "1", "omega / D q^2"),
+            "alpha_g": OutputVar((), "1", "anisotropic Gilbert damping alpha_G, Eq. (18) corrected"),
+            "delta_sd": OutputVar((), "meV", "Delta_sd = -J_sd S"),
+            "D": OutputVar((), "m2 s-1", "diffusion constant D"),
+        }  # fmt: skip
+
+    def compute(self, params: Params) -> dict[str, np.ndarray]:
+        from ..drive import DiffusiveMedium, current_amplitude, drive_amplitude
+        from ..model import Coupling, fieldlike_coefficient, gilbert_damping
+        from ..torques import torque_ratio
+
+        m, c, d = params["model"], params["coupling"], params["drive"]
+        coupling = Coupling(
+            exchange_coupling_mev=c["exchange_coupling_mev"],
+            cell_area=c["cell_area_nm2"] * 1e-18,
+            spin=c["spin"],
+        )
+        mz = m["m_z"]
+        mx = math.sqrt(max(0.0, 1.0 - mz * mz))
+        model = coupling.surface(
+            fermi_energy_mev=m["fermi_energy_mev"],
+            magnetization=(mx, 0.0, mz),
+            disorder=m["disorder"],
+            velocity=m["velocity"],
+        )
+        D = model.transport("si").diffusion_constant
+        length = d["dephasing_length_um"] * 1e-6
+        medium = DiffusiveMedium.from_model(model, coupling, dephasing_time=length**2 / D)
+        q = 2 * math.pi / (d["period_um"] * 1e-6)  # along x
+        omega = 2 * math.pi * d["frequency_ghz"] * 1e9
+        E = np.array([d["field_v_per_m"], 0.0])
+        f = drive_amplitude(medium, np.array([q, 0.0]), omega, E)  # Eq. (4)
+        J = current_amplitude(medium, np.array([q, 0.0]), omega, E)[0]  # along q
+        b = abs(fieldlike_coefficient(model, coupling) * J)  # |T_FL| = |coef| |m x (z x J)|
+        # |m x m_perp| = |m_z| |m_x|; |m x (z x J)| = |J| |m x y| = |J| for m in the x-z plane
+        ratio = abs(f) * abs(mz) * mx / b
+        q_model = q / model.scales.wavevector
+        return {
+            "f": np.asarray(f, dtype=complex),
+            "current": np.asarray(J, dtype=complex),
+            "fieldlike": np.asarray(b),
+            "torque_ratio": np.asarray(ratio),
+            "eq17_ratio": np.asarray(torque_ratio(model, q_model)),
+            "omega_over_Dq2": np.asarray(omega / (D * q * q)),
+            "alpha_g": np.asarray(gilbert_damping(model, coupling)),
+            "delta_sd": np.asarray(coupling.exchange_energy_mev),
+            "D": np.asarray(D),
+        }
+
+
 register_job(TransportJob())
 register_job(ResponseJob())
 register_job(MacrospinJob())
 register_job(ResonanceJob())
+register_job(TorquesJob())
