@@ -189,3 +189,5 @@ def test_torques_job_against_hand_formulas():
         float(point.eq17_ratio) / float(point.omega_over_Dq2) * geometry, rel=1e-9
     )
     assert float(point.delta_sd) == pytest.approx(-35.0)
+    tau = hbar * eps * sigma0 / (eps**2 + dz**2)  # paper's tau_tr
+    assert int(point.regime_warnings) == int(D * q**2 * tau > 0.1) + int(omega * tau > 0.1)

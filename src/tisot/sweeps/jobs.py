@@ -444,6 +444,7 @@ class TorquesJob(Job):
         # |m x m_perp| = |m_z| |m_x|; |m x (z x J)| = |J| |m x y| = |J| for m in the x-z plane
         ratio = abs(f) * abs(mz) * mx / b
         q_model = q / model.scales.wavevector
+        model.check_regime(q_model, omega / model.scales.rate)  # counted in regime_warnings
         return {
             "f": np.asarray(f, dtype=complex),
             "current": np.asarray(J, dtype=complex),
