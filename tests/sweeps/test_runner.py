@@ -254,3 +254,16 @@ def test_cli_run_and_template(tmp_path):
     assert result.exit_code == 2 and "tisot sweep" in result.output
     result = runner.invoke(app, ["template", "nope"])
     assert result.exit_code == 2 and "calculation must be one of" in result.output
+
+
+def test_cli_interrupt_says_how_to_resume(tmp_path, monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr("tisot.sweeps.run_sweep", interrupted)
+    (tmp_path / "c.toml").write_text(CONFIG)
+    result = CliRunner().invoke(
+        app, ["sweep", str(tmp_path / "c.toml"), "--out", str(tmp_path / "s.nc")]
+    )
+    assert result.exit_code == 130
+    assert "s.nc.chunks" in result.output and "run the same command again" in result.output

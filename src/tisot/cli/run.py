@@ -102,6 +102,17 @@ def sweep(
         )
     except ValueError as err:
         fail(str(err))
+    except KeyboardInterrupt:
+        from ..sweeps import ChunkStore
+
+        folder = ChunkStore.next_to(Path(out or cfg.output.path)).folder
+        typer.secho(
+            f"interrupted: the finished chunks are kept in {folder}; run the same command again "
+            "to resume",
+            err=True,
+            fg=typer.colors.YELLOW,
+        )
+        raise typer.Exit(code=130) from None
     dims = ", ".join(f"{d} = {n}" for d, n in ds.sizes.items())
     typer.echo(f"wrote {out or cfg.output.path} ({dims})")
 
