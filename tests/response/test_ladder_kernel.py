@@ -330,3 +330,21 @@ def test_full_K_in_the_crossover_matches_plain_dblquad():
     assert ds.M.values[0] == pytest.approx(ref, abs=1e-8 * np.abs(ref).max())
     K = ref @ np.linalg.inv(np.eye(4) - math.pi * par.bare_disorder * ref)
     assert ds.K.values[0] == pytest.approx(K[1:, 1:], rel=1e-7)
+
+
+def test_scba_converges_near_the_gap_for_many_energies():
+    # regression: z = E~^2 - Dz~^2 ~ 0.02 is known only to rounding of the squares
+    energies = 0.99996 + np.logspace(-8, 0.5, 2000)
+    e_t, d_t = scba(energies, 0.99004, 1.001e-5, 5.0)
+    z = e_t**2 - d_t**2
+    assert np.all(z.imag > 0)
+    assert np.all(np.isfinite(z))
+
+
+def test_ladder_near_the_gap_keeps_the_ward_identity():
+    model = SurfaceModel(exchange_energy=0.99, disorder=1e-3)
+    par = surface_parameters(model, 5.0)
+    M = ladder_kernel(model, [0.0, 0.0], 0.0)
+    assert abs(unit_gap(M, par.bare_disorder)) < 1e-13
+    K = ladder_dataset(model, [[1e-3, 0.0], [0.05, 0.02]], [1e-4, 0.3]).K.values
+    assert np.all(np.isfinite(K))

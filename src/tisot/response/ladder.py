@@ -147,6 +147,11 @@ def _kernel_M(par: Renormalised, q, omega, n_start, rtol, max_angles, want_K=Tru
             K = np.linalg.solve(np.swapaxes(eye - pa * M, -1, -2), np.swapaxes(M, -1, -2))
         return M, np.swapaxes(K, -1, -2)  # M (1 - pa M)^-1 = [(1 - pa M)^-T M^T]^T
 
+    # Angles needed before a non-decreasing estimate may be read as the rounding floor: the
+    # integrand's angular features are ~ gamma/|q| wide (gamma = distance of the Fermi-surface
+    # poles from the real r axis); ask for 4 nodes per feature.
+    gamma = np.minimum(np.abs(np.sqrt(z_r).imag), np.abs(np.sqrt(z_a).imag))
+    resolve = np.maximum(64, 8 * math.pi * np.hypot(qx, qy) / gamma)
     sums = np.zeros((npts, 6), dtype=complex)
     n = n_start
     kernel.angular_sums(z_r, z_a, qx, qy, pc, n, 0.0, sums)
@@ -169,7 +174,7 @@ def _kernel_M(par: Renormalised, q, omega, n_start, rtol, max_angles, want_K=Tru
         angles[active] = n
         err[active] = e_now
         # Stop where converged, or where the estimate no longer falls (rounding floor).
-        stalled = (n >= 64) & (e_now > 0.5 * previous[active])
+        stalled = (n >= resolve[active]) & (e_now > 0.5 * previous[active])
         keep = (e_now > rtol) & ~stalled
         previous[active] = e_now
         active = active[keep]
@@ -181,17 +186,31 @@ def _dets(M, alpha):
     return np.linalg.det(np.eye(4) - math.pi * alpha * M)
 
 
-def _report(err, rtol, where: str) -> None:
+def _report(err, angles, rtol, where: str) -> None:
+    """Warn, with the accuracy reached, where ``rtol`` was not met; name the likely cause."""
     bad = ~(err <= rtol)
-    if np.any(bad):
-        warnings.warn(
-            f"ladder quadrature reached max|dK|/max|K| = {np.max(err):.3g} > rtol = {rtol:.3g} "
-            f"at {int(bad.sum())} of {err.size} (q, omega) points ({where}); the rounding floor "
-            "grows as 1/|i omega - D q^2| tau_tr near the diffusion pole: loosen rtol or move "
-            "away from q = omega = 0",
-            LadderAccuracyWarning,
-            stacklevel=3,
+    if not np.any(bad):
+        return
+    capped = bad & (angles >= MAX_ANGLES)
+    causes = []
+    if np.any(bad & ~capped):
+        causes.append(
+            f"{int((bad & ~capped).sum())} at the rounding floor, which grows as "
+            "1/|i omega - D q^2| tau_tr near the diffusion pole (loosen rtol or move away "
+            "from q = omega = 0)"
         )
+    if np.any(capped):
+        causes.append(
+            f"{int(capped.sum())} still changing at {MAX_ANGLES} angles: strongly ballistic "
+            "(q ell >~ 1e4; the angular structure is ~1/(q ell) wide)"
+        )
+    warnings.warn(
+        f"ladder quadrature reached max|d{where}|/max|{where}| = {np.max(err[bad]):.3g} > "
+        f"rtol = {rtol:.3g} at {int(bad.sum())} of {err.size} (q, omega) points: "
+        + "; ".join(causes),
+        LadderAccuracyWarning,
+        stacklevel=3,
+    )
 
 
 def ladder_kernel(
@@ -213,10 +232,10 @@ def ladder_kernel(
     _check_options(rtol, cutoff, parameters, self_energy)
     par = surface_parameters(model, cutoff, parameters=parameters, self_energy=self_energy)
     q, omega, shape = _check_points(q, omega, par, allow_static=True)
-    M, _, err, _ = _kernel_M(
+    M, _, err, angles = _kernel_M(
         par, q.reshape(-1, 2), omega.reshape(-1), FIRST_ANGLES, rtol, MAX_ANGLES, want_K=False
     )
-    _report(err, rtol, "M")
+    _report(err, angles, rtol, "M")
     return M.reshape(*shape, 4, 4)
 
 
@@ -261,10 +280,10 @@ def ladder_response(
     _check_options(rtol, cutoff, parameters, self_energy)
     par = surface_parameters(model, cutoff, parameters=parameters, self_energy=self_energy)
     q, omega, shape = _check_points(q, omega, par, allow_static=False)
-    _, K4, err, _ = _kernel_M(
+    _, K4, err, angles = _kernel_M(
         par, q.reshape(-1, 2), omega.reshape(-1), FIRST_ANGLES, rtol, MAX_ANGLES
     )
-    _report(err, rtol, "K")
+    _report(err, angles, rtol, "K")
     return K4[:, 1:, 1:].reshape(*shape, 3, 3)
 
 
@@ -298,7 +317,7 @@ def ladder_dataset(
     q, omega, shape = _check_points(q, omega, par, allow_static=False)
     qf, wf = q.reshape(-1, 2), omega.reshape(-1)
     M, K4, err, angles = _kernel_M(par, qf, wf, FIRST_ANGLES, rtol, MAX_ANGLES)
-    _report(err, rtol, "K")
+    _report(err, angles, rtol, "K")
     K = K4[:, 1:, 1:]
     spin, comp = ["x", "y", "z"], ["x", "y"]
     coords = {
@@ -381,8 +400,8 @@ def diffusion_pole(
     a = par.bare_disorder
 
     def det(w):
-        M, _, err, _ = _kernel_M(par, qf, w, FIRST_ANGLES, rtol, MAX_ANGLES, want_K=False)
-        _report(err, rtol, "M at the pole")
+        M, _, err, angles = _kernel_M(par, qf, w, FIRST_ANGLES, rtol, MAX_ANGLES, want_K=False)
+        _report(err, angles, rtol, "M")
         return _dets(M, a)
 
     w0 = -1j * model.diffusion_constant * np.sum(qf**2, axis=-1)

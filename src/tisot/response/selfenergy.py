@@ -77,7 +77,9 @@ def scba(energy, delta_z: float, alpha: float, cutoff: float):
         while np.any(((z - step).imag <= 0) & (z.imag > 0)):
             step = np.where(((z - step).imag <= 0) & (z.imag > 0), 0.5 * step, step)
         z = z - step
-        if np.all(np.abs(step) <= SCBA_TOLERANCE * np.abs(z)):
+        # z = E~^2 - Dz~^2 is known to rounding of the two squares (tiny z near the gap)
+        scale = np.abs(z) + np.abs(energy) ** 2 + delta_z**2
+        if np.all(np.abs(step) <= SCBA_TOLERANCE * scale):
             ell = log_integral(z, cutoff)
             return energy / (1 + alpha * ell), delta_z / (1 - alpha * ell) * np.ones_like(z)
     raise RuntimeError(
@@ -174,18 +176,31 @@ def bare_for(
             xp = x.copy()
             xp[k] += h
             jac[:, k] = (residual(xp) - f) / h
-        step = np.linalg.solve(jac, f)
+        try:
+            step = np.linalg.solve(jac, f)
+        except np.linalg.LinAlgError:
+            break
         # damped: stay at eps > 0, 0 < alpha < 1 (the bare eps may lie below the bare |Delta|)
         for _ in range(30):
             trial = x - step
             if 0 < trial[2] < 1 and trial[0] > 0:
-                f_trial = residual(trial)
-                if np.abs(f_trial).max() < np.abs(f).max() or np.abs(f).max() < 1e-12:
+                try:
+                    f_trial = residual(trial)
+                except RuntimeError:  # no self-consistent solution there: shorter step
+                    f_trial = None
+                if f_trial is not None and (
+                    np.abs(f_trial).max() < np.abs(f).max() or np.abs(f).max() < 1e-12
+                ):
                     break
             step = 0.5 * step
+        else:
+            break
         x, f = trial, f_trial
-    r = renormalise(*x, cutoff, self_energy)
-    got = np.array([r.fermi_energy, r.delta_z, r.disorder])
+    try:
+        r = renormalise(*x, cutoff, self_energy)
+    except RuntimeError:
+        r = None
+    got = np.array([r.fermi_energy, r.delta_z, r.disorder]) if r else np.full(3, np.nan)
     if not (0 < x[2] < 1 and np.allclose(got, target, rtol=1e-10, atol=1e-13)):
         raise ValueError(
             f"no bare surface has renormalised (eps, Delta_z, alpha) = {tuple(target)} at "
