@@ -97,3 +97,19 @@ def test_output_must_be_a_folder(tmp_path):
     target.write_text("")
     with pytest.raises(ValueError, match=r"is a file; give a folder"):
         reproduce(target)
+
+
+def test_sign_flags_pick_out_only_opposite_values():
+    import xarray as xr
+
+    from tisot.experiments.paper import _opposite_sign
+
+    table = xr.Dataset(
+        {
+            "app_b": (("quantity", "point"), [[1 + 1j, 2.0], [1j, -3.0]]),
+            "ladder": (("quantity", "point"), [[1.1 + 0.9j, 2.1], [1j, 3.0]]),
+            "rel_diff_app_b": (("quantity", "point"), [[0.1, 0.05], [0.0, 2.0]]),
+        },
+        coords={"quantity": ["a", "b"], "q": ("point", [0.0, 0.01])},
+    )
+    assert _opposite_sign(table) == [("b", [0.01])]

@@ -241,6 +241,19 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines)
 
 
+def _opposite_sign(table: xr.Dataset) -> list[tuple[str, list[float]]]:
+    """Quantities whose App. B value and ladder value have Re[a conj(b)] < 0, with their q."""
+    out = []
+    for name in table.quantity.values:
+        a = table.app_b.sel(quantity=name).values
+        b = table.ladder.sel(quantity=name).values
+        ok = np.isfinite(table.rel_diff_app_b.sel(quantity=name).values)
+        bad = ok & (np.real(a * np.conj(b)) < 0)
+        if bad.any():
+            out.append((str(name), [float(q) for q in np.unique(table.q.values[bad])]))
+    return out
+
+
 def _report(fig3_ds, eq19_ds, eq17, table, files, attrs) -> str:
     parts = [
         "# tisot: the paper, recomputed",
@@ -380,6 +393,16 @@ def _report(fig3_ds, eq19_ds, eq17, table, files, attrs) -> str:
                 rows,
             ),
         ]
+        flipped = _opposite_sign(table)
+        if flipped:
+            where = ", ".join(f"{n} (q = {', '.join(f'{q:g}' for q in qs)})" for n, qs in flipped)
+            parts += [
+                "",
+                f"**Opposite sign.** For {where} the closed form and the ladder point in opposite "
+                "directions of the complex plane (Re[App. B · conj(ladder)] < 0) although their "
+                "magnitudes agree to O(α): one of the two carries a sign error (see "
+                "docs/theory-notes.md, sections on the closed forms and the ladder).",
+            ]
     parts += ["", "## Files", ""] + [f"- `{p.name}`" for p in files.values()]
     return "\n".join(parts) + "\n"
 
