@@ -31,6 +31,7 @@ from .equation import rate
 WX, WY, WZ, F0, OMEGA, PHASE, BX, BY, BZ, BPHASE, AG, AH, AI, NX, NY, NZ, HX, HY, HZ = range(19)
 NPAR = 19
 BLOCK = 64
+SMALL_BATCH = 8
 RESYNC = 128
 
 # Dormand-Prince 5(4) tableau
@@ -74,7 +75,7 @@ DENSE = np.array(
 )
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def _tabulated(tab, i, t, t0, dt):
     """Linear interpolation of tab[i] on the grid t0 + k dt; zero outside."""
     x = (t - t0) / dt
@@ -86,7 +87,7 @@ def _tabulated(tab, i, t, t0, dt):
     return (1.0 - w) * tab[i, k] + w * tab[i, k + 1]
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def _drive(par, tab, has_tab, t0, dt, i, t):
     """f(t) and b(t) of trajectory i."""
     f = par[F0, i] * math.cos(par[OMEGA, i] * t + par[PHASE, i])
@@ -96,7 +97,7 @@ def _drive(par, tab, has_tab, t0, dt, i, t):
     return f, par[BX, i] * cb, par[BY, i] * cb, par[BZ, i] * cb
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def _rate_i(par, i, mx, my, mz, wx, wy, wz, f, bx, by, bz):
     return rate(
         mx, my, mz, wx, wy, wz, f, bx, by, bz,
@@ -104,7 +105,7 @@ def _rate_i(par, i, mx, my, mz, wx, wy, wz, f, bx, by, bz):
     )  # fmt: skip
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, error_model="numpy", parallel=True)
 def initial_rate(m, par, tab, has_tab, t0, dt, t, k):
     """k[:, i] = dm/dt at time t (independent trajectories)."""
     for i in prange(m.shape[1]):
@@ -114,7 +115,7 @@ def initial_rate(m, par, tab, has_tab, t0, dt, t, k):
         )
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, error_model="numpy", parallel=True)
 def rk4_chunk(m, k, par, tab, has_tab, has_fl, t0, dt, t_a, h, nsteps, acc, mhmin, err, accumulate):
     """``nsteps`` projected RK4 steps of size ``h`` from ``t_a`` for every trajectory.
 
@@ -128,6 +129,12 @@ def rk4_chunk(m, k, par, tab, has_tab, has_fl, t0, dt, t_a, h, nsteps, acc, mhmi
     which keeps the phase error at the rounding level (~RESYNC * 1e-16).
     """
     n = m.shape[1]
+    if n < SMALL_BATCH:  # a few trajectories: the fused scalar loop has less overhead
+        for i in prange(n):
+            _rk4_one(
+                i, m, k, par, tab, has_tab, t0, dt, t_a, h, nsteps, acc, mhmin, err, accumulate
+            )
+        return
     nblock = (n + BLOCK - 1) // BLOCK
     for blk in prange(nblock):
         lo = blk * BLOCK
@@ -138,7 +145,7 @@ def rk4_chunk(m, k, par, tab, has_tab, has_fl, t0, dt, t_a, h, nsteps, acc, mhmi
         )  # fmt: skip
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _rk4_block(
     lo, hi, m, k, par, tab, has_tab, has_fl, t0, dt, t_a, h, nsteps, acc, mhmin, err, accumulate
 ):
@@ -167,6 +174,8 @@ def _rk4_block(
     k2 = np.empty((3, nb))
     k3 = np.empty((3, nb))
     k4 = np.empty((3, nb))
+    k5 = np.empty((3, nb))
+    yn = np.empty((3, nb))
     for il in range(nb):
         i = lo + il
         cr[il] = math.cos(par[OMEGA, i] * h2)
@@ -218,43 +227,103 @@ def _rk4_block(
         _stage(lo, nb, par, y, k1, h2, fh, bh, k2)
         _stage(lo, nb, par, y, k2, h2, fh, bh, k3)
         _stage(lo, nb, par, y, k3, h, f1, b1, k4)
-        for il in range(nb):
-            i = lo + il
+        for il in range(nb):  # RK4 combination, projected on |m| = 1
             nx = y[0, il] + h6 * (k1[0, il] + 2.0 * (k2[0, il] + k3[0, il]) + k4[0, il])
             ny = y[1, il] + h6 * (k1[1, il] + 2.0 * (k2[1, il] + k3[1, il]) + k4[1, il])
             nz = y[2, il] + h6 * (k1[2, il] + 2.0 * (k2[2, il] + k3[2, il]) + k4[2, il])
             inv = 1.0 / math.sqrt(nx * nx + ny * ny + nz * nz)
-            nx *= inv
-            ny *= inv
-            nz *= inv
-            bf = b1[il]
-            k5x, k5y, k5z = _rate_i(
-                par, i, nx, ny, nz, par[WX, i], par[WY, i], par[WZ, i], f1[il],
-                par[BX, i] * bf, par[BY, i] * bf, par[BZ, i] * bf,
-            )  # fmt: skip
-            dx = k4[0, il] - k5x
-            dy = k4[1, il] - k5y
-            dz = k4[2, il] - k5z
-            err[i] += h6 * math.sqrt(dx * dx + dy * dy + dz * dz)
-            if accumulate:
-                acc[0, i] += h2 * (y[0, il] + nx) + h12 * (k1[0, il] - k5x)
-                acc[1, i] += h2 * (y[1, il] + ny) + h12 * (k1[1, il] - k5y)
-                acc[2, i] += h2 * (y[2, il] + nz) + h12 * (k1[2, il] - k5z)
-                mh = nx * par[HX, i] + ny * par[HY, i] + nz * par[HZ, i]
+            yn[0, il] = nx * inv
+            yn[1, il] = ny * inv
+            yn[2, il] = nz * inv
+        _stage(lo, nb, par, yn, k4, 0.0, f1, b1, k5)  # FSAL: f(t + h, y_new)
+        for il in range(nb):
+            dx = k4[0, il] - k5[0, il]
+            dy = k4[1, il] - k5[1, il]
+            dz = k4[2, il] - k5[2, il]
+            err[lo + il] += h6 * math.sqrt(dx * dx + dy * dy + dz * dz)
+        if accumulate:
+            for il in range(nb):
+                i = lo + il
+                mh = 0.0
+                for c in range(3):
+                    acc[c, i] += h2 * (y[c, il] + yn[c, il]) + h12 * (k1[c, il] - k5[c, il])
+                    mh += yn[c, il] * par[HX + c, i]
                 mhmin[i] = min(mhmin[i], mh)
-            y[0, il] = nx
-            y[1, il] = ny
-            y[2, il] = nz
-            k1[0, il] = k5x
-            k1[1, il] = k5y
-            k1[2, il] = k5z
+        y, yn = yn, y
+        k1, k5 = k5, k1
     for il in range(nb):
         for c in range(3):
             m[c, lo + il] = y[c, il]
             k[c, lo + il] = k1[c, il]
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, error_model="numpy")
+def _rk4_one(i, m, k, par, tab, has_tab, t0, dt, t_a, h, nsteps, acc, mhmin, err, accumulate):
+    """The steps of :func:`rk4_chunk` for trajectory i alone (fused stages, for small N)."""
+    h2 = 0.5 * h
+    h6 = h / 6.0
+    h12 = h * h / 12.0
+    om = par[OMEGA, i]
+    cr = math.cos(om * h2)
+    sr = math.sin(om * h2)
+    wx, wy, wz = par[WX, i], par[WY, i], par[WZ, i]
+    bx, by, bz = par[BX, i], par[BY, i], par[BZ, i]
+    mx, my, mz = m[0, i], m[1, i], m[2, i]
+    k1x, k1y, k1z = k[0, i], k[1, i], k[2, i]
+    cd = sd = cb = sb = 0.0
+    for step in range(nsteps):
+        t = t_a + step * h
+        if step % RESYNC == 0:
+            cd = math.cos(om * t + par[PHASE, i])
+            sd = math.sin(om * t + par[PHASE, i])
+            cb = math.cos(om * t + par[BPHASE, i])
+            sb = math.sin(om * t + par[BPHASE, i])
+        ch = cd * cr - sd * sr
+        sh = sd * cr + cd * sr
+        cd = ch * cr - sh * sr
+        sd = sh * cr + ch * sr
+        bch = cb * cr - sb * sr
+        bsh = sb * cr + cb * sr
+        cb = bch * cr - bsh * sr
+        sb = bsh * cr + bch * sr
+        fh = par[F0, i] * ch
+        f1 = par[F0, i] * cd
+        if has_tab:
+            fh += _tabulated(tab, i, t + h2, t0, dt)
+            f1 += _tabulated(tab, i, t + h, t0, dt)
+        k2x, k2y, k2z = _rate_i(
+            par, i, mx + h2 * k1x, my + h2 * k1y, mz + h2 * k1z,
+            wx, wy, wz, fh, bx * bch, by * bch, bz * bch,
+        )  # fmt: skip
+        k3x, k3y, k3z = _rate_i(
+            par, i, mx + h2 * k2x, my + h2 * k2y, mz + h2 * k2z,
+            wx, wy, wz, fh, bx * bch, by * bch, bz * bch,
+        )  # fmt: skip
+        k4x, k4y, k4z = _rate_i(
+            par, i, mx + h * k3x, my + h * k3y, mz + h * k3z,
+            wx, wy, wz, f1, bx * cb, by * cb, bz * cb,
+        )  # fmt: skip
+        nx = mx + h6 * (k1x + 2.0 * (k2x + k3x) + k4x)
+        ny = my + h6 * (k1y + 2.0 * (k2y + k3y) + k4y)
+        nz = mz + h6 * (k1z + 2.0 * (k2z + k3z) + k4z)
+        inv = 1.0 / math.sqrt(nx * nx + ny * ny + nz * nz)
+        nx *= inv
+        ny *= inv
+        nz *= inv
+        k5x, k5y, k5z = _rate_i(par, i, nx, ny, nz, wx, wy, wz, f1, bx * cb, by * cb, bz * cb)
+        err[i] += h6 * math.sqrt((k4x - k5x) ** 2 + (k4y - k5y) ** 2 + (k4z - k5z) ** 2)
+        if accumulate:
+            acc[0, i] += h2 * (mx + nx) + h12 * (k1x - k5x)
+            acc[1, i] += h2 * (my + ny) + h12 * (k1y - k5y)
+            acc[2, i] += h2 * (mz + nz) + h12 * (k1z - k5z)
+            mhmin[i] = min(mhmin[i], nx * par[HX, i] + ny * par[HY, i] + nz * par[HZ, i])
+        mx, my, mz = nx, ny, nz
+        k1x, k1y, k1z = k5x, k5y, k5z
+    m[0, i], m[1, i], m[2, i] = mx, my, mz
+    k[0, i], k[1, i], k[2, i] = k1x, k1y, k1z
+
+
+@njit(cache=True, error_model="numpy", inline="always")
 def _stage(lo, nb, par, y, kin, a, f, bcos, kout):
     """kout = dm/dt at y + a kin with drive f and fieldlike factor bcos, for the block."""
     for il in range(nb):
@@ -267,7 +336,7 @@ def _stage(lo, nb, par, y, kin, a, f, bcos, kout):
         )  # fmt: skip
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def _dense(y, h, K, s):
     """Quartic dense output of DOPRI5 at fraction s of the step, one component."""
     out = y
@@ -277,7 +346,7 @@ def _dense(y, h, K, s):
     return out
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, error_model="numpy", parallel=True)
 def dopri_chunk(
     m, k, hnext, par, tab, has_tab, t0, dt, t_a, t_b, t_out, j0, j1, out,
     rtol, atol, hmax, max_steps, acc, mhmin, err, counts, accumulate,
@@ -413,7 +482,7 @@ def dopri_chunk(
 
 
 # ----------------------------------------------------------------------------- coupled grid
-@njit(cache=True, parallel=True)
+@njit(cache=True, error_model="numpy", parallel=True)
 def coupled_rate(y, t, par, tab, has_tab, t0, dt, nbr, coupling, out):
     """out = dm/dt for all sites, with the exchange field J (sum_nn m_j - z m_i) added."""
     n = y.shape[1]
@@ -437,7 +506,7 @@ def coupled_rate(y, t, par, tab, has_tab, t0, dt, nbr, coupling, out):
         )
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def rk4_coupled_chunk(
     m, k, par, tab, has_tab, t0, dt, nbr, coupling, t_a, h, nsteps, acc, mhmin, err, accumulate
 ):
@@ -475,14 +544,14 @@ def rk4_coupled_chunk(
                 k[c, i] = k2[c, i]
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, error_model="numpy", parallel=True)
 def _axpy(out, y, a, x):
     for i in prange(y.shape[1]):
         for c in range(3):
             out[c, i] = y[c, i] + a * x[c, i]
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, error_model="numpy", parallel=True)
 def _rk4_combine(out, y, k1, k2, k3, k4, h):
     for i in prange(y.shape[1]):
         s = 0.0
@@ -495,7 +564,7 @@ def _rk4_combine(out, y, k1, k2, k3, k4, h):
             out[c, i] *= inv
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def dopri_coupled_chunk(
     m, k, hstate, par, tab, has_tab, t0, dt, nbr, coupling, t_a, t_b, t_out, j0, j1, out,
     rtol, atol, hmax, max_steps, acc, mhmin, err, counts, accumulate,

@@ -40,7 +40,7 @@ from .batch import MacrospinBatch
 TERMS = ("precession", "diffusive", "fieldlike", "damping", "hall", "isotropic")
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def solve_rate(mx, my, mz, ax, ay, az, g, hh, s, nx, ny, nz):
     """u = dm/dt solving u = a + g m x P_n u + hh m x (u x z) + s m x u in closed form.
 
@@ -77,7 +77,7 @@ def solve_rate(mx, my, mz, ax, ay, az, g, hh, s, nx, ny, nz):
     return ux, uy, uz
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, error_model="numpy", inline="always")
 def rate(mx, my, mz, wx, wy, wz, f, bx, by, bz, g, hh, s, nx, ny, nz):
     """dm/dt of Eq. (18) extended (module docstring) for one macrospin at one instant.
 
