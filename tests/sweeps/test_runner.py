@@ -225,6 +225,10 @@ def test_cli_sweep_and_its_errors(tmp_path):
     assert result.exit_code == 2 and "does not exist" in result.output
     result = runner.invoke(app, ["sweep", str(tmp_path / "c.toml")])
     assert result.exit_code == 2 and "no output path" in result.output
+    result = runner.invoke(
+        app, ["sweep", str(tmp_path / "c.toml"), "--scheduler", "tcp://h:1", "--workers", "2"]
+    )
+    assert result.exit_code == 2 and "--workers sizes the local cluster" in result.output
     blocker = tmp_path / "file"
     blocker.write_text("")
     result = runner.invoke(app, ["sweep", str(tmp_path / "c.toml"), "--out", str(blocker / "o.nc")])

@@ -93,6 +93,8 @@ def sweep(
     """Run a config's [sweep] grid on Dask, chunk by chunk; a killed sweep resumes on rerun."""
     from ..sweeps import run_sweep
 
+    if scheduler and workers:
+        fail("--workers sizes the local cluster; with --scheduler the cluster's own workers run")
     cfg = _load(config)
     if out is None and cfg.output.path is None:
         fail(f"{config}: no output path; give --out FILE.nc or set output.path")
