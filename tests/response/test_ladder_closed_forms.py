@@ -14,7 +14,12 @@ import pytest
 
 from tisot.model import SurfaceModel
 from tisot.response import analytic_response
-from tisot.response.ladder import diffusion_pole, ladder_dataset, ladder_response
+from tisot.response.ladder import (
+    diffusion_pole,
+    fermi_surface_response,
+    ladder_dataset,
+    ladder_response,
+)
 
 EPS, DZ = 1.0, 0.3
 S, X, Y = EPS**2 + DZ**2, EPS**2 - DZ**2, EPS**2 + 3 * DZ**2
@@ -182,3 +187,49 @@ def test_ladder_hall_part_carries_the_diffusion_pole_and_turns_Q():
         qhat = q / np.linalg.norm(q)
         along, across = Q @ qhat, Q @ np.array([-qhat[1], qhat[0]])
         assert across / along == pytest.approx(-hall_nc / m.sigma0, rel=5e-3)
+
+
+CROSSOVER = [(0.01, 0.01), (1.0, 0.01), (5.0, 0.1), (1.0, 1.0), (0.1, 5.0), (20.0, 3.0)]
+
+
+def test_ladder_matches_fermi_surface_closed_form_across_the_crossover():
+    # the leading order in alpha, exact in omega tau_tr and q ell (independent closed form):
+    # the numerical ladder approaches it linearly in alpha, diffusive and ballistic alike
+    errs = []
+    for alpha in (2e-3, 1e-3):
+        m = model(alpha)
+        ell, tau = m.mean_free_path, m.transport_time
+        row = []
+        for q_ell, w_tau in CROSSOVER:
+            q = q_ell / ell * np.array([math.cos(0.3), math.sin(0.3)])
+            K = ladder_response(m, q, w_tau / tau, rtol=1e-9)
+            Kf = fermi_surface_response(m, q, w_tau / tau)
+            row.append(np.abs(K - Kf).max() / np.abs(K).max())
+        errs.append(np.array(row))
+    assert np.all(errs[1] < 60 * 1e-3)
+    assert np.all(errs[0] / errs[1] == pytest.approx(2, rel=0.1))
+
+
+def test_fermi_surface_form_gives_the_ladder_first_order_not_b3_b4():
+    # K = K_lead (1 + c i omega tau_tr) at q || x, D q^2 = omega: c from the closed form
+    # (alpha = 1e-6, x -> 0 by Richardson) equals the numerical ladder's and not App. B's
+    m = model(1e-6)
+    D, tau = m.diffusion_constant, m.transport_time
+
+    def c(fn, x):
+        w = x / tau
+        q = np.array([math.sqrt(w / D), 0.0])
+        lead = leading(m, q, w)
+        return (fn(q, w)[1, 2] / lead[1, 2] - 1) / (1j * x)
+
+    def fs(q, w):
+        return fermi_surface_response(m, q, w)
+
+    def paper(q, w):
+        return analytic_response(m, q, w, check_regime=False)
+
+    c_fs = 2 * c(fs, 5e-5) - c(fs, 1e-4)
+    c_paper = 2 * c(paper, 5e-5) - c(paper, 1e-4)
+    assert c_fs == pytest.approx(1.547 - 0.849j, abs=0.01)  # the ladder's (theory notes)
+    assert c_paper == pytest.approx((EPS**2 + 7 * DZ**2) / S, abs=1e-3)  # (B4a) as printed
+    assert abs(c_fs - c_paper) > 0.5

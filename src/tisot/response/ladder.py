@@ -417,3 +417,20 @@ def diffusion_pole(
             return w1.reshape(shape)
         f1 = det(w1)
     raise RuntimeError("diffusion pole: secant iteration did not converge; q may be too large")
+
+
+def fermi_surface_response(model: SurfaceModel, q, omega) -> np.ndarray:
+    """K (..., 3, 3) of the ladder at leading order in alpha, closed form for any omega, q.
+
+    The Fermi-surface (Boltzmann-level) limit alpha -> 0 at fixed omega tau_tr and q ell of
+    Eqs. (10)-(13): no alpha ln(p_c/eps) terms and no O(alpha^0) Hall terms, but exact in
+    omega tau_tr and q ell, i.e. valid across the diffusive-ballistic crossover where App. B is
+    not (see :mod:`tisot.response._ladder_fermi_surface`). Uses the model's eps, Delta_z, alpha.
+    q (..., 2) in E0/(hbar v); omega (...) >= 0 in E0/hbar; not both zero.
+    """
+    from ._ladder_fermi_surface import fermi_surface_response as closed_form
+
+    e, d, a = model.fermi_energy, model.delta_z, model.disorder
+    par = Renormalised(e, d, a, e, d, a, 1e300, "scba")  # no cutoff at this order
+    q, omega, _ = _check_points(q, omega, par, allow_static=False)
+    return closed_form(e, d, a, q, omega)
