@@ -2,7 +2,8 @@
 
 eps = 1, Delta_z = 0.3, alpha = 0.02 (ell = v tau_tr ~ 10 hbar v/eps), cutoff 5 eps, q along x.
 Top: against q ell at omega tau_tr = 0.01. Bottom: against omega tau_tr at q ell = 0.1.
-Lines: ``ladder_dataset`` (exact noncrossing, Eqs. 10-13); dashed: Eq. (14)/(B4a) for Q and
+Lines: ``ladder_dataset`` (exact noncrossing, Eqs. 10-13) and, thin green, its leading order in
+alpha (``fermi_surface_response``, closed form); dashed: Eq. (14)/(B4a) for Q and
 (B3b) for sigma_yy (``analytic_response``, with and without its O(omega tau_tr) terms).
 sigma_yy is the paper's label for K_yy (Eq. 8); with x along q it is the *longitudinal*
 physical conductivity (``tisot.response.conductivity``), the one with the diffusion pole.
@@ -25,7 +26,7 @@ import numpy as np
 
 from tisot.model import SurfaceModel
 from tisot.response import analytic_response
-from tisot.response.ladder import ladder_dataset
+from tisot.response.ladder import fermi_surface_response, ladder_dataset
 
 MODEL = SurfaceModel(exchange_energy=0.3, disorder=0.02)
 TAU, D = MODEL.transport_time, MODEL.diffusion_constant
@@ -40,13 +41,15 @@ def curves(q_ell, omega_tau):
     ds = ladder_dataset(MODEL, q, w, rtol=1e-8)
     paper = analytic_response(MODEL, q, w, check_regime=False)
     leading = analytic_response(MODEL, q, w, corrections=False, check_regime=False)
-    return ds, paper, leading
+    surface = fermi_surface_response(MODEL, q, w)
+    return ds, paper, leading, surface
 
 
-def panel_pair(axes, x, xlabel, ds, paper, leading):
+def panel_pair(axes, x, xlabel, ds, paper, leading, surface):
     ax_q, ax_s = axes
     s0 = MODEL.sigma0
     ax_q.loglog(x, np.abs(ds.Q.values[:, 0]), "k-", label="exact ladder")
+    ax_q.loglog(x, np.abs(surface[:, 1, 2]), "C2-", lw=0.8, label=r"ladder, leading in $\alpha$")
     ax_q.loglog(x, np.abs(paper[:, 1, 2]), "C0--", label="Eq. (B4a)")
     ax_q.loglog(x, np.abs(leading[:, 1, 2]), "C1:", label="Eq. (14), leading")
     ax_q.set_xlabel(xlabel)
@@ -55,6 +58,9 @@ def panel_pair(axes, x, xlabel, ds, paper, leading):
     syy = ds.K.values[:, 1, 1] / s0  # the paper's sigma_yy (Eq. 8) = physical sigma_xx
     ax_s.semilogx(x, syy.real, "k-", label=r"Re, exact ladder")
     ax_s.semilogx(x, syy.imag, "k-.", label=r"Im, exact ladder")
+    fs = surface[:, 1, 1] / s0
+    ax_s.semilogx(x, fs.real, "C2-", lw=0.8, label=r"Re, Im: leading in $\alpha$")
+    ax_s.semilogx(x, fs.imag, "C2-.", lw=0.8)
     ax_s.semilogx(x, (paper[:, 1, 1] / s0).real, "C0--", label="Re, Eq. (B3b)")
     ax_s.semilogx(x, (paper[:, 1, 1] / s0).imag, "C3--", label="Im, Eq. (B3b)")
     ax_s.set_xlabel(xlabel)
