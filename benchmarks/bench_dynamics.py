@@ -180,7 +180,9 @@ def main() -> None:
     best_fixed = max(r[1] for r in rows[:3])
     print("\nratios")
     print(f"  batched fixed step (best N) / 3e7 target      : {best_fixed / 3e7:8.2f}")
-    print(f"  one thread x {threads} threads / 3e7 target         : {one_rate * threads / 3e7:8.2f}")
+    print(
+        f"  one thread x {threads} threads / 3e7 target         : {one_rate * threads / 3e7:8.2f}"
+    )
     print(f"  batched fixed step (best N) / solve_ivp       : {best_fixed / ivp_rate:8.1f}x")
     print(f"  tisot dopri N=1e3 / solve_ivp (both adaptive) : {dopri_rate / ivp_rate:8.1f}x")
     print(f"  tisot N=1 (LLG) / cmtj per spin-step          : {rows[-1][1] / cm_rate:8.2f}x")
