@@ -172,7 +172,7 @@ def test_example_configs_are_valid(path):
 
 
 @pytest.mark.parametrize(
-    "calculation", ["transport", "response", "macrospin", "resonance", "torques"]
+    "calculation", ["transport", "response", "macrospin", "resonance", "torques", "device"]
 )
 def test_template_is_a_valid_config_of_the_defaults(tmp_path, calculation):
     from tisot.io import template

@@ -297,7 +297,8 @@ RESONANCE_SCHEMA = {
     ),
     "average": Parameter(
         kind=float, default=0.0, units="1/omega0",
-        long_name="averaging window (0: 20 periods of the slower of drive and precession)",
+        long_name="averaging window, rounded up to whole drive periods (0: 20 periods of the "
+        "slower of drive and precession)",
         low=0.0,
     ),
     "samples_per_period": Parameter(
@@ -319,6 +320,17 @@ _RESONANCE_OUTPUTS = {
 }
 
 
+def whole_periods(duration: float, omega: float) -> int:
+    """The number of drive periods 2 pi / omega that covers ``duration`` (at least 1).
+
+    Averaging windows span whole drive periods *exactly* and start and end on output times:
+    the absorbed power is computed by parts (tisot.experiments.resonance.observables), and a
+    window that misses a whole period by a fraction of a sample leaves a boundary term
+    f0 [m_z^2] / (2 T), which can rival the power itself when the cone is small.
+    """
+    return max(1, math.ceil(duration * omega / (2 * math.pi) - 1e-9))
+
+
 class ResonanceJob(Job):
     """Steady state of Eq. (18) under f0 cos(omega t): the spin-torque-resonance observables
     (:func:`tisot.experiments.resonance.spectrum` at one point), with the linear response."""
@@ -334,6 +346,8 @@ class ResonanceJob(Job):
         from ..experiments.resonance import spectrum
 
         d = params["dynamics"]
+        omega = d["drive_frequency"]
+        periods = whole_periods(d["average"] or 20 * 2 * math.pi / min(omega, 1.0), omega)
         ds = spectrum(
             "omega",
             [d["drive_frequency"]],
@@ -343,7 +357,7 @@ class ResonanceJob(Job):
             alpha_g=d["alpha_g"],
             alpha_iso=d["alpha_iso"],
             settle=d["settle"] or None,
-            average=d["average"] or None,
+            average=periods * 2 * math.pi / omega,
             samples_per_period=d["samples_per_period"],
             rtol=d["rtol"],
             atol=d["rtol"] * 1e-2,
