@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from .main import app, fail
-from .options import FormatOpt, OutputFormat, Units, UnitsOpt
+from .options import FormatOpt, OutputFormat, Units
 
 
 class DampingForm(StrEnum):
@@ -87,7 +87,14 @@ def dynamics(
     dt: Annotated[
         float | None, typer.Option("--dt", help="Largest step (geometric); default automatic.")
     ] = None,
-    units: UnitsOpt = Units.dimensionless,
+    units: Annotated[
+        Units,
+        typer.Option(
+            "--units",
+            help="dimensionless: omega0 = gamma H = 1, times in 1/omega0. si: --field-mt, "
+            "--f0 and --omega in rad/ns, times in ns.",
+        ),
+    ] = Units.dimensionless,
     fmt: FormatOpt = OutputFormat.table,
     out: Annotated[
         Path | None, typer.Option("--out", help="Also save the full dataset (.nc netCDF).")
