@@ -1,5 +1,9 @@
 """Compiled integrators for batches of macrospins (numba, ``cache=True``, no fastmath).
 
+``error_model="numpy"`` (a zero division gives inf instead of raising; every denominator here
+is >= 1) lets LLVM vectorize the stage loops over trajectories without changing a single bit of
+the IEEE results.
+
 Layout: state and parameters are structure-of-arrays, ``m[3, N]``, ``par[NPAR, N]`` (rows below),
 so the loop over trajectories is contiguous. Every kernel integrates one *chunk* [t_a, t_b] and
 updates its state in place; :mod:`tisot.dynamics.simulate` calls them chunk by chunk (progress,

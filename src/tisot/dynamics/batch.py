@@ -18,9 +18,10 @@ from dataclasses import dataclass, field, fields, replace
 import numpy as np
 
 from .._validation import finite
+from ..constants import GAMMA_ELECTRON as _GAMMA_E
 
-#: Gyromagnetic ratio of the free electron, rad/(s T) (CODATA 2018, |gamma_e|).
-GAMMA_ELECTRON = 1.76085963023e11
+#: |gamma_e|, gyromagnetic ratio of the free electron in rad/(s T) (CODATA via scipy).
+GAMMA_ELECTRON = abs(_GAMMA_E)
 
 TIME_UNITS = ("1/omega0", "s")
 

@@ -26,7 +26,7 @@ is solved in closed form (``solve_rate``), exactly for any |m|:
 3. Projecting on n: nu = (n.a + beta n.(m x a)) / (1 + beta s |m|^2 + beta g (m.n)^2).
 
 The denominators are >= 1 for g, s >= 0 and |h m_z| < 1, so the system is never singular.
-tests/dynamics/test_equation.py checks the formula against numpy.linalg.solve of the explicit
+tests/dynamics/test_dynamics_equation.py checks the formula against numpy.linalg.solve of the explicit
 3x3 matrix 1 - [m]_x B and against tisot.torques.gilbert_torque.
 """
 
