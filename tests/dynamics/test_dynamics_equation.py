@@ -177,3 +177,52 @@ def test_broadcasting_and_units():
     np.testing.assert_allclose(d.f0 * p.omega0, 1e9)
     with pytest.raises(ValueError, match="different omega0"):
         MacrospinBatch(omega_h=[[0, 0, 1], [0, 0, 2]]).dimensionless()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"shape": (0,)}, "ExchangeGrid.shape"),
+        ({"shape": (2, 2, 2)}, "ExchangeGrid.shape"),
+        ({"shape": (4,), "coupling": -1.0}, "coupling must be >= 0"),
+        ({"shape": (4,), "coupling": np.nan}, "coupling must be finite"),
+    ],
+)
+def test_exchange_grid_rejects_bad_input(kwargs, match):
+    from tisot.dynamics import ExchangeGrid
+
+    with pytest.raises(ValueError, match=match):
+        ExchangeGrid(**kwargs)
+
+
+def test_exchange_grid_size_must_match_the_batch():
+    from tisot.dynamics import ExchangeGrid
+
+    with pytest.raises(ValueError, match="has 6 sites but the batch has 4"):
+        MacrospinBatch(omega_h=[[0, 0, 1]] * 4, exchange=ExchangeGrid((3, 2)))
+    grid = ExchangeGrid((3, 2))
+    nbr = grid.neighbours()
+    # periodic neighbours of site (0, 0) = 0: (1,0)=2, (2,0)=4, (0,1)=1, (0,-1)=1
+    assert sorted(nbr[0].tolist()) == [1, 1, 2, 4]
+
+
+def test_with_terms_switches_amplitudes_off():
+    b = MacrospinBatch(omega_h=(0, 0, 1), f0=0.3, alpha_g=0.1, alpha_iso=0.2, fieldlike=(1, 0, 0))
+    kept = b.with_terms(["precession", "damping"])
+    assert np.all(kept.f0 == 0) and np.all(kept.fieldlike == 0) and np.all(kept.alpha_iso == 0)
+    assert np.all(kept.alpha_g == 0.1)
+    m = np.array([[0.6, 0.0, 0.8]])
+    np.testing.assert_allclose(
+        dm_dt(kept, m, 0.3), dm_dt(b, m, 0.3, terms=("precession", "damping")), atol=1e-15
+    )
+    with pytest.raises(ValueError, match="unknown term"):
+        b.with_terms(["precession", "torque"])
+
+
+def test_fieldlike_amplitude_rejects_a_3d_current():
+    from tisot.dynamics import fieldlike_amplitude
+
+    coupling = Coupling(exchange_coupling_mev=15.0, cell_area=1e-19, spin=2.0)
+    model = coupling.surface(fermi_energy_mev=100.0, disorder=0.05)
+    with pytest.raises(ValueError, match="current_density must have shape"):
+        fieldlike_amplitude(model, coupling, [1.0, 2.0, 3.0])
