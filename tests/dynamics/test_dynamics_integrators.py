@@ -210,3 +210,19 @@ def test_dataset_carries_units_and_provenance():
     for key in ("equation", "method", "rtol", "tisot_version", "created", "reference"):
         assert key in ds.attrs
     np.testing.assert_allclose(ds.m.values[0, 0], [np.sin(0.5), 0, np.cos(0.5)])
+
+
+@pytest.mark.parametrize("method", ["dopri", "geometric"])
+def test_memory_does_not_grow_with_the_number_of_steps(method):
+    """Streaming: only outputs and running sums are stored (N = 2000, ~1e4 steps each)."""
+    import tracemalloc
+
+    batch = MacrospinBatch.from_angle(np.linspace(0, 1, 2000), f0=0.1, omega=1.0, alpha_g=0.01)
+    simulate(batch, None, [1.0], method=method, dt=0.02)  # compile outside the measurement
+    tracemalloc.start()
+    ds = simulate(batch, None, [0.0, 200.0], method=method, dt=0.02, rtol=1e-6)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert np.median(ds.steps.values) > 500
+    state = 2000 * 3 * 8  # one (N, 3) float64 array
+    assert peak < 60 * state, peak  # a few dozen state-sized arrays, not N x steps
