@@ -72,7 +72,7 @@ def dask_client(
             threads_per_worker=1,
             processes=processes,
             dashboard_address=None,
-            silence_logs=logging.ERROR,
+            silence_logs=logging.CRITICAL,  # task errors reach the client; shutdown chatter not
             **extra,
         ) as cluster,
         Client(cluster) as client,
