@@ -233,3 +233,49 @@ def test_fermi_surface_form_gives_the_ladder_first_order_not_b3_b4():
     assert c_fs == pytest.approx(1.547 - 0.849j, abs=0.01)  # the ladder's (theory notes)
     assert c_paper == pytest.approx((EPS**2 + 7 * DZ**2) / S, abs=1e-3)  # (B4a) as printed
     assert abs(c_fs - c_paper) > 0.5
+
+
+def corrected_first_order(m, q, w):
+    """Leading order times the first-order factors derived from the Fermi-surface closed form
+    (q along x; see docs/theory-notes.md): with c = (Y D q^2 - 4i S omega)/(2X(D q^2 - i omega)),
+    K_yy, Q: x (1 + i omega tau c); zeta: x (1 + D q^2 tau c);
+    K_xx: x (1 + 2 i omega tau S/X - D q^2 tau Y/(2X))."""
+    D, tau = m.diffusion_constant, m.transport_time
+    dq2 = D * q @ q
+    c = (Y * dq2 - 4j * S * w) / (2 * X * (dq2 - 1j * w))
+    K = leading(m, q, w)
+    K[1, 1] *= 1 + 1j * w * tau * c
+    K[1, 2] *= 1 + 1j * w * tau * c
+    K[2, 1] *= 1 + 1j * w * tau * c
+    K[2, 2] *= 1 + dq2 * tau * c
+    K[0, 0] *= 1 + 2j * w * tau * S / X - dq2 * tau * Y / (2 * X)
+    return K
+
+
+@pytest.mark.parametrize("ratio", [0.3, 1.0, 3.0])
+def test_corrected_first_order_leaves_a_second_order_misfit(ratio):
+    m = model(1e-6)
+    errs = []
+    for x in (0.04, 0.02, 0.01):
+        q, w = point(m, x, ratio, angle=0.0)
+        K = ladder_response(m, q, w, rtol=1e-8)
+        K[0, 1] = K[1, 0] = 0.0
+        errs.append(misfit(K, corrected_first_order(m, q, w)))
+    assert errs[0] / errs[1] == pytest.approx(4, rel=0.2)
+    assert errs[1] / errs[2] == pytest.approx(4, rel=0.25)
+
+
+def test_pole_next_order_fixes_the_q4_term_b2_leaves_open():
+    # (B2) + the (D q^2)^2 tau_tr term from the closed-form expansion (theory notes):
+    # i omega* = D q^2 [1 + D q^2 tau_tr (A + B - C)], C = Y (eps^2 + 5 Dz^2)/(2 X S)
+    A = (EPS**2 - 5 * DZ**2) / X
+    B = (13 * DZ**4 + 10 * DZ**2 * EPS**2 + EPS**4) / (X * S)
+    C = Y * (EPS**2 + 5 * DZ**2) / (2 * X * S)
+    m = model(1e-5)
+    D, tau = m.diffusion_constant, m.transport_time
+    xs = np.array([2e-3, 1e-3])
+    qs = np.array([[math.sqrt(x / (D * tau)), 0.0] for x in xs])
+    dev = 1j * diffusion_pole(m, qs, rtol=1e-12) / (D * xs / (D * tau)) - 1
+    slope = (dev[0] - dev[1]) / (xs[0] - xs[1])
+    assert slope.real == pytest.approx(A + B - C, rel=0.02)
+    assert abs(slope.real - (A + B)) > 0.5  # the q^4 term matters at this order

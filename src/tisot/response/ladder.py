@@ -407,13 +407,19 @@ def diffusion_pole(
     w0 = -1j * model.diffusion_constant * np.sum(qf**2, axis=-1)
     w1 = w0 * (1 + 1e-3)
     f0, f1 = det(w0), det(w1)
+    previous = np.full(w0.shape, np.inf)
+    done = np.zeros(w0.shape, dtype=bool)
     for _ in range(50):
         denom = f1 - f0
-        ok = denom != 0
+        ok = (denom != 0) & ~done
         step = np.where(ok, f1 * (w1 - w0) / np.where(ok, denom, 1.0), 0.0)
         w0, f0 = w1, f1
         w1 = w1 - step
-        if np.all(np.abs(step) <= 1e-12 * np.abs(w1)):
+        # converged, or at the noise floor of det (M's accuracy): steps stop shrinking
+        size = np.abs(step) / np.abs(w1)
+        done |= (size <= 1e-12) | ((size >= 0.5 * previous) & (size <= 1e-6))
+        previous = np.where(done, previous, size)
+        if np.all(done):
             return w1.reshape(shape)
         f1 = det(w1)
     raise RuntimeError("diffusion pole: secant iteration did not converge; q may be too large")
