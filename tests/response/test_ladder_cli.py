@@ -49,7 +49,10 @@ def test_ladder_json_matches_api_and_analytic_layout():
     Ka = as_complex(analytic)
     for i, j in [(0, 0), (1, 1), (1, 2)]:
         assert K[i, j] == pytest.approx(Ka[i, j], rel=0.1)
-    assert K[2, 2] == pytest.approx(-Ka[2, 2], rel=0.1)
+    # zeta: Dz^2/(eps (D q^2 - i omega)), the sign of Eq. (15)/(B4b) corrected
+    assert abs(K[2, 2]) == pytest.approx(abs(Ka[2, 2]), rel=0.1)
+    D, q, w = model.diffusion_constant, 0.001, 1e-5
+    assert K[2, 2] == pytest.approx(0.09 / (D * q * q - 1j * w), rel=0.1)
 
 
 def test_ladder_table_output_and_bad_option():

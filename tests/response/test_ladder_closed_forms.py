@@ -39,7 +39,8 @@ def point(m, x, ratio, angle=0.4):
 def leading(m, q, w):
     """Leading order of Eqs. (B3), (14), (15) with zeta's sign as the ladder gives it."""
     K = analytic_response(m, q, w, corrections=False, check_regime=False)
-    K[2, 2] *= -1  # Eq. (15)/(B4b) misprint: zeta = Dz^2 / (eps (D q^2 - i omega))
+    # Eq. (15)/(B4b) misprint: zeta = Dz^2 / (eps (D q^2 - i omega)), written out here
+    K[2, 2] = DZ**2 / (EPS * (m.diffusion_constant * q @ q - 1j * w))
     K[0, 1] = K[1, 0] = 0.0  # Hall: compared separately (noncrossing value differs, Eq. 9)
     return K
 
