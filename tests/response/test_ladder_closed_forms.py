@@ -227,7 +227,7 @@ def test_fermi_surface_form_gives_the_ladder_first_order_not_b3_b4():
         return fermi_surface_response(m, q, w)
 
     def paper(q, w):
-        return analytic_response(m, q, w, check_regime=False)
+        return analytic_response(m, q, w, corrections="paper", check_regime=False)
 
     c_fs = 2 * c(fs, 5e-5) - c(fs, 1e-4)
     c_paper = 2 * c(paper, 5e-5) - c(paper, 1e-4)

@@ -104,7 +104,8 @@ METHOD_SCHEMA = {
         kind=str, default="analytic", long_name="response method", choices=("analytic", "ladder")
     ),
     "corrections": Parameter(
-        kind=bool, default=True, long_name="keep O(omega tau_tr) terms of App. B (analytic)"
+        kind=str, default="corrected", choices=("corrected", "paper", "leading"),
+        long_name="first-order terms of the closed forms: the ladder's, App. B's, or none (analytic)",
     ),
     "rtol": Parameter(
         kind=float, default=1e-6, long_name="relative tolerance (ladder)",
