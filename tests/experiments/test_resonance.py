@@ -40,7 +40,8 @@ def test_frequency_sweep_follows_linear_response(frequency_sweep):
 def test_absorbed_power_equals_dissipated_power(frequency_sweep):
     # energy balance in the steady state: two different expressions (drive side, damping side)
     s = frequency_sweep
-    np.testing.assert_allclose(s.absorbed_power, s.dissipated_power, rtol=1.5e-2)
+    # (each trajectory runs in its drive phase, so the window closes whole periods exactly)
+    np.testing.assert_allclose(s.absorbed_power, s.dissipated_power, rtol=5e-4)
     assert np.all(s.absorbed_power > 0)
 
 

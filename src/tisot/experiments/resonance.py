@@ -280,6 +280,8 @@ def spectrum(
         k: np.broadcast_to(np.asarray(finite(k, v), dtype=float), vals.shape)
         for k, v in params.items()
     }
+    if time_unit not in ("1/omega0", "s"):
+        raise ValueError(f"time_unit must be '1/omega0' or 's', got {time_unit!r}")
     if np.any(p["omega0"] <= 0):
         raise ValueError("omega0 (gamma H) must be > 0")
     if np.any(p["omega"] <= 0):
@@ -302,22 +304,36 @@ def spectrum(
             raise ValueError(f"{name} must be a finite time >= 0, got {value!r}")
     if average <= 0:
         raise ValueError("average must be > 0")
-    n_out = math.ceil(average * float(p["omega"].max()) / (2 * math.pi) * samples_per_period) + 1
-    t_eval = np.concatenate([[0.0], settle + np.linspace(0.0, average, n_out)])
+    # Integrate in the drive phase tau = omega t (rates / omega, damping unchanged): then one
+    # output grid closes whole drive periods exactly for every trajectory, which the absorbed
+    # power (computed by parts in observables) needs; powers scale back by omega^2.
+    scale = p["omega"]
+    settle_tau = settle * float(scale.max())
+    periods = math.ceil(average * float(scale.max()) / (2 * math.pi) - 1e-9)
+    t_eval = np.concatenate(
+        [
+            [0.0],
+            settle_tau + np.linspace(0.0, 2 * math.pi * periods, periods * samples_per_period + 1),
+        ]
+    )
     batch = MacrospinBatch.from_angle(
         p["chi"],
-        omega0=p["omega0"],
-        f0=p["f0"],
-        omega=p["omega"],
+        omega0=p["omega0"] / scale,
+        f0=p["f0"] / scale,
+        omega=1.0,
         alpha_g=p["alpha_g"],
         alpha_iso=alpha_iso,
-        time_unit=time_unit,
     )
+    window = (settle_tau, settle_tau + 2 * math.pi * periods)
     ds = simulate(
-        batch, None, t_eval, method=method, rtol=rtol, atol=atol,
-        averages=(settle, settle + average), progress=progress,
+        batch, None, t_eval, method=method, rtol=rtol, atol=atol, averages=window,
+        progress=progress,
     )  # fmt: skip
-    obs = observables(ds, window=(settle, settle + average))
+    obs = observables(ds, window=window)
+    power_unit = "rad^2/s^2 (x M_s V/|gamma| = W)" if time_unit == "s" else "omega0^2"
+    for name in ("absorbed_power", "dissipated_power"):
+        obs[name] = (obs[name] * scale**2).assign_attrs(obs[name].attrs, units=power_unit)
+    obs = obs.drop_vars([c for c in obs.coords if c != "trajectory"])
     lin = linear_response(
         omega0=p["omega0"],
         chi=p["chi"],
