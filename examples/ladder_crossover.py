@@ -4,7 +4,7 @@ eps = 1, Delta_z = 0.3, alpha = 0.02 (ell = v tau_tr ~ 10 hbar v/eps), cutoff 5 
 Top: against q ell at omega tau_tr = 0.01. Bottom: against omega tau_tr at q ell = 0.1.
 Lines: ``ladder_dataset`` (exact noncrossing, Eqs. 10-13) and, thin green, its leading order in
 alpha (``fermi_surface_response``, closed form); dashed: Eq. (14)/(B4a) for Q and
-(B3b) for sigma_yy (``analytic_response``, with and without its O(omega tau_tr) terms).
+(B3b) for sigma_yy (``analytic_response``, with the O(omega tau_tr) terms as printed, and without).
 sigma_yy is the paper's label for K_yy (Eq. 8); with x along q it is the *longitudinal*
 physical conductivity (``tisot.response.conductivity``), the one with the diffusion pole.
 
@@ -39,7 +39,7 @@ def curves(q_ell, omega_tau):
     q = np.stack([q_ell / ELL, np.zeros_like(q_ell)], axis=-1)
     w = omega_tau / TAU
     ds = ladder_dataset(MODEL, q, w, rtol=1e-8)
-    paper = analytic_response(MODEL, q, w, check_regime=False)
+    paper = analytic_response(MODEL, q, w, corrections="paper", check_regime=False)
     leading = analytic_response(MODEL, q, w, corrections=False, check_regime=False)
     surface = fermi_surface_response(MODEL, q, w)
     return ds, paper, leading, surface
