@@ -413,10 +413,11 @@ def _report(fig3_ds, eq19_ds, eq17, table, files, attrs) -> str:
             where = ", ".join(f"{n} (q = {', '.join(f'{q:g}' for q in qs)})" for n, qs in flipped)
             parts += [
                 "",
-                f"**Opposite sign.** For {where} the closed form and the ladder point in opposite "
-                "directions of the complex plane (Re[App. B · conj(ladder)] < 0) although their "
-                "magnitudes agree to O(α): one of the two carries a sign error (see "
-                "docs/theory-notes.md, sections on the closed forms and the ladder).",
+                f"**Opposite sign.** For {where} the printed closed form and the ladder point in "
+                "opposite directions of the complex plane (Re[App. B · conj(ladder)] < 0) although "
+                "their magnitudes agree to O(α). The ladder is right (a static ζ must be positive: "
+                "the ladder series converges); tisot's closed forms carry the corrected sign "
+                "(docs/theory-notes.md, sections on the closed forms and the ladder).",
             ]
     parts += ["", "## Files", ""] + [f"- `{p.name}`" for p in files.values()]
     return "\n".join(parts) + "\n"
