@@ -134,3 +134,14 @@ def test_regime_warning_is_shown_not_fatal():
     result = run("response", "--q", "0.05,0", "--omega", 0)
     assert result.exit_code == 0
     assert "D*q^2*tau_tr" in result.output
+
+
+def test_ladder_accuracy_warning_reaches_the_user():
+    # near the diffusion pole (D q^2 tau_tr = 1e-9) rtol 1e-13 is below the rounding floor
+    model = SurfaceModel(exchange_energy=0.3, disorder=0.02)
+    q = math.sqrt(1e-9 / (model.diffusion_constant * model.transport_time))
+    result = run(
+        "response", "--method", "ladder", "--q", f"{q},0", "--omega", 0, "--rtol", 1e-13, "--mz", 1
+    )
+    assert result.exit_code == 0
+    assert "warning:" in result.output and "reached" in result.output

@@ -32,8 +32,11 @@ from .options import (
 
 
 def _emit_warnings(caught) -> None:
+    """Show the physics and accuracy warnings (regime left, tolerance missed) on stderr."""
+    from ..response.ladder import LadderAccuracyWarning
+
     for w in caught:
-        if issubclass(w.category, RegimeWarning):
+        if issubclass(w.category, RegimeWarning | LadderAccuracyWarning):
             typer.secho(f"warning: {w.message}", err=True, fg=typer.colors.YELLOW)
 
 
