@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import warnings
 from pathlib import Path
 from typing import Annotated
@@ -14,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from ..io.store import atomic_save_figure
 from ..model import RegimeWarning
 from .main import app, fail
 from .options import FormatOpt, OutputFormat
@@ -276,9 +276,7 @@ def resonance(
 
             matplotlib.use("Agg")
             ax = plot_spectrum(spec)
-            tmp = plot.with_name(f".{plot.name}.tmp{plot.suffix}")
-            ax.figure.savefig(tmp, dpi=120)
-            os.replace(tmp, plot)
+            atomic_save_figure(ax.figure, plot, dpi=120)
     except (ValueError, RuntimeError) as err:
         fail(str(err))
     try:

@@ -14,14 +14,13 @@ with f0 = 0.1 omega0, m starting along H; times in 1/omega0.
 
 from __future__ import annotations
 
-import os
-import uuid
 from pathlib import Path
 
 import numpy as np
 import xarray as xr
 
 from ..dynamics import MacrospinBatch, eq19_m_h, simulate
+from ..io.store import atomic_save_figure
 
 DAMPING_FORMS = ("eq18", "c2")
 #: alpha_G values of the settling study (log-spaced across alpha_c = 0.025 .. 0.033)
@@ -145,16 +144,6 @@ def compute(
     return ds
 
 
-def _save_figure(fig, path: Path) -> Path:
-    tmp = path.with_name(f".{path.stem}.tmp-{uuid.uuid4().hex[:8]}{path.suffix}")
-    try:
-        fig.savefig(tmp, dpi=150)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
-
-
 def plot(ds: xr.Dataset, out_dir, *, formats=("png", "pdf")) -> list[Path]:
     """Write fig3.{png,pdf} (the paper's two panels) and, when present, fig3_c2 and
     fig3_settling; return the paths."""
@@ -185,7 +174,7 @@ def plot(ds: xr.Dataset, out_dir, *, formats=("png", "pdf")) -> list[Path]:
         ax.set_ylim(-0.05, 1.05)
         ax.legend(fontsize=7, loc="upper right", ncols=2)
     ax2.set_xlabel(r"$\omega_0 t$")
-    written += [_save_figure(fig, out_dir / f"fig3.{fmt}") for fmt in formats]
+    written += [atomic_save_figure(fig, out_dir / f"fig3.{fmt}") for fmt in formats]
     plt.close(fig)
 
     fig, ax = plt.subplots(figsize=(6.4, 3.6), constrained_layout=True)
@@ -198,7 +187,7 @@ def plot(ds: xr.Dataset, out_dir, *, formats=("png", "pdf")) -> list[Path]:
     ax.set_ylabel(r"$m_H$")
     ax.set_title(r"Eq. (18) (solid) vs Eq. (C2) (dotted), $\omega = \omega_0$")
     ax.legend(title=r"$\alpha_G$", fontsize=7, ncols=2)
-    written += [_save_figure(fig, out_dir / f"fig3_c2.{fmt}") for fmt in formats]
+    written += [atomic_save_figure(fig, out_dir / f"fig3_c2.{fmt}") for fmt in formats]
     plt.close(fig)
 
     if "m_H_settled" in ds:
@@ -221,7 +210,7 @@ def plot(ds: xr.Dataset, out_dir, *, formats=("png", "pdf")) -> list[Path]:
         ax.set_ylabel(r"settled $m_H$")
         ax.set_title(rf"$\omega = \omega_0$, $f_0 = {ds.attrs['f0']:g}\,\omega_0$")
         ax.legend(fontsize=7)
-        written += [_save_figure(fig, out_dir / f"fig3_settling.{fmt}") for fmt in formats]
+        written += [atomic_save_figure(fig, out_dir / f"fig3_settling.{fmt}") for fmt in formats]
         plt.close(fig)
     return written
 

@@ -26,8 +26,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import uuid
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +35,7 @@ import tomli_w
 import xarray as xr
 
 from ..io.dataset import provenance
-from ..io.store import atomic_write_text, check_writable, save_dataset
+from ..io.store import atomic_save_figure, atomic_write_text, check_writable, save_dataset
 
 #: Fig. 3 geometry: H at chi = pi/4 from the TI normal.
 CHI = math.pi / 4
@@ -65,16 +63,6 @@ class PaperOutputs:
 
 def _config_toml(**settings) -> str:
     return tomli_w.dumps({"experiment": "paper", **settings})
-
-
-def _save_png(fig, path: Path) -> Path:
-    tmp = path.with_name(f".{path.stem}.tmp-{uuid.uuid4().hex[:8]}{path.suffix}")
-    try:
-        fig.savefig(tmp, dpi=150)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
 
 
 # ------------------------------------------------------------------------------ Eq. (19)
@@ -134,7 +122,7 @@ def plot_eq19(ds: xr.Dataset, path: Path) -> Path:
     ax.set_ylabel(r"$m_H$")
     ax.set_title(r"Eq. (19) vs Eq. (18): $\alpha_G = 0$, $\omega = \omega_0$")
     ax.legend(fontsize=7)
-    _save_png(fig, path)
+    atomic_save_figure(fig, path)
     plt.close(fig)
     return path
 

@@ -48,6 +48,18 @@ def _temp_name(path: Path) -> Path:
     return path.with_name(f".{path.name}.tmp-{uuid.uuid4().hex[:8]}")
 
 
+def atomic_save_figure(fig, path: Path, *, dpi: int = 150) -> Path:
+    """Save a matplotlib figure to ``path`` atomically; the format follows the suffix."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.stem}.tmp-{uuid.uuid4().hex[:8]}{path.suffix}")
+    try:
+        fig.savefig(tmp, dpi=dpi)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
 def atomic_write_text(path: Path, text: str) -> Path:
     """Write ``text`` to ``path`` atomically (temp file in the same folder + rename)."""
     path = Path(path)
