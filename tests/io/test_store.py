@@ -91,3 +91,13 @@ def test_unwritable_output_and_missing_dataset(tmp_path):
         load_dataset(tmp_path / "missing.nc")
     with pytest.raises(ValueError, match=r"format must be one of"):
         save_dataset(_dataset(), tmp_path / "x.nc", format="hdf4")
+
+
+def test_zarr_without_the_package_says_what_to_install(monkeypatch, tmp_path):
+    import sys
+
+    from tisot.io.store import check_writable
+
+    monkeypatch.setitem(sys.modules, "zarr", None)  # as if not installed
+    with pytest.raises(ValueError, match=r"pip install 'tisot\[zarr\]'"):
+        check_writable(tmp_path / "out.zarr")

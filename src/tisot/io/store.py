@@ -30,6 +30,8 @@ def check_writable(path: Path) -> Path:
     Creates missing parent folders. Raises ValueError naming the path and what to do.
     """
     path = Path(path).expanduser().absolute()
+    if path.suffix == ".zarr":
+        require_zarr()
     if path.is_dir() and path.suffix != ".zarr":
         raise ValueError(f"output path {str(path)!r} is a folder; give a file name like out.nc")
     try:
@@ -42,6 +44,17 @@ def check_writable(path: Path) -> Path:
             "folder with --out or output.path"
         ) from None
     return path
+
+
+def require_zarr() -> None:
+    """Raise a ValueError that says what to install when the optional zarr package is missing."""
+    try:
+        import zarr  # noqa: F401
+    except ImportError:
+        raise ValueError(
+            "writing a .zarr store needs the zarr package: pip install 'tisot[zarr]' "
+            "(or write netCDF: give a path ending in .nc)"
+        ) from None
 
 
 def _temp_name(path: Path) -> Path:
@@ -98,6 +111,8 @@ def save_dataset(ds: xr.Dataset, path: str | os.PathLike, *, format: str | None 
     format = format or format_from_suffix(path)
     if format not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}, got {format!r}")
+    if format == "zarr":
+        require_zarr()
     ds = split_complex(ds)
     tmp = _temp_name(path)
     try:
