@@ -10,6 +10,7 @@ from tisot.drive import (
     DiffusiveMedium,
     GratingGate,
     SurfaceField,
+    current_amplitude,
     diffusion_kernel,
     drive_amplitude,
     fourier_drive,
@@ -22,16 +23,16 @@ D = 0.01  # m^2/s: D q^2 = 3.9e11 1/s for the 1 um period
 ETA = -2.0e5  # 1/(V s)
 
 
-def medium(tau_phi=math.inf):
-    return DiffusiveMedium(diffusion_constant=D, strength=ETA, dephasing_time=tau_phi)
+def medium(tau_leak=math.inf):
+    return DiffusiveMedium(diffusion_constant=D, strength=ETA, leakage_time=tau_leak)
 
 
-@pytest.mark.parametrize("tau_phi", [math.inf, 3e-12])
-def test_fourier_and_realspace_agree_for_a_harmonic_gate(tau_phi):
+@pytest.mark.parametrize("tau_leak", [math.inf, 3e-12])
+def test_fourier_and_realspace_agree_for_a_harmonic_gate(tau_leak):
     # A 10 GHz gate with 3 harmonics; the real-space run starts from f = 0, and after the
     # transient (~ 1/(D q^2) = 2.5 ps) the two paths must coincide.
     gate = GratingGate(period=L, distance=0.1 * L, voltage=1.0, frequency=10e9, harmonics=3)
-    med = medium(tau_phi)
+    med = medium(tau_leak)
     period_t = 1 / gate.frequency
     t = np.linspace(0, 2 * period_t, 401)
     da = realspace_drive(med, length=L, points=256, times=t, field=gate.field(), substeps=4)
@@ -72,7 +73,7 @@ def test_realspace_pulse_matches_kernel_convolution_and_spreads_as_sqrt_Dt():
             var = w**2 + 2 * D * tau
             return (
                 pulse(tp)
-                * math.exp(-tau / med.dephasing_time)
+                * math.exp(-tau / med.leakage_time)
                 * (gauss(x - x1, var) - gauss(x - x2, var))
             )
 
@@ -94,7 +95,7 @@ def test_realspace_pulse_matches_kernel_convolution_and_spreads_as_sqrt_Dt():
     assert slope == pytest.approx(2 * D, rel=2e-3)
 
 
-def test_free_relaxation_decays_at_the_dephasing_rate():
+def test_free_relaxation_decays_at_the_leakage_rate():
     med = medium(2e-12)
     t = np.linspace(0, 4e-12, 5)
     exact = 3.0 * np.exp(-t / 2e-12)
@@ -124,7 +125,7 @@ def test_kernel_transform_gives_the_fourier_denominator():
     # (Eq. 4): this ties the real-space sign to the Fourier sign without any PDE solver.
     med = medium(4e-12)
     q, omega, E = 2 * math.pi / L, 2 * math.pi * 10e9, 1.0 + 0.5j
-    # x-integral analytically: int K e^{-iqx} dx = D e^{-D q^2 tau - tau/tau_phi}; check it at one tau
+    # x-integral analytically: int K e^{-iqx} dx = D e^{-D q^2 tau - tau/tau_L}; check it at one tau
     tau = 1e-12
     xs = np.linspace(-20 * math.sqrt(D * tau), 20 * math.sqrt(D * tau), 20001)
     fx = integrate.simpson(line_kernel(xs, tau, med) * np.exp(-1j * q * xs), x=xs)
@@ -146,17 +147,43 @@ def test_kernel_transform_gives_the_fourier_denominator():
     assert f_fourier == pytest.approx(f_kernel, rel=1e-7)
 
 
-def test_dephasing_cuts_off_the_dc_singularity():
+def test_leakage_cuts_off_the_dc_singularity():
     q = np.array([[1e3, 0.0], [1e4, 0.0]])  # long wavelengths
     E = np.array([[1.0, 0.0], [1.0, 0.0]])
     f_clean = drive_amplitude(medium(), q, 0.0, E)
-    # without dephasing the dc drive diverges as 1/q
+    # without leakage (or screening) the dc drive per fixed |E| grows as 1/q
     assert abs(f_clean[0] / f_clean[1]) == pytest.approx(10.0)
-    f_deph = drive_amplitude(medium(1e-9), q, 0.0, E)
-    # with it, f -> -eta i D q.E tau_phi for D q^2 tau_phi << 1
+    f_leak = drive_amplitude(medium(1e-9), q, 0.0, E)
+    # with it, f -> -eta i D q.E tau_L for D q^2 tau_L << 1
     np.testing.assert_allclose(
-        f_deph, -ETA * 1j * D * q[:, 0] * 1e-9 / (1 + D * q[:, 0] ** 2 * 1e-9)
+        f_leak, -ETA * 1j * D * q[:, 0] * 1e-9 / (1 + D * q[:, 0] ** 2 * 1e-9)
     )
+
+
+def test_leaking_charge_and_current_obey_continuity():
+    # d rho/dt + div J = -rho/tau_L per harmonic, rho = -chi phi from the medium's own response
+    med = DiffusiveMedium(
+        diffusion_constant=D, strength=ETA, sheet_conductance=2e-4, leakage_time=5e-12
+    )
+    q, omega = np.array([2 * math.pi / L, 0.0]), 2 * math.pi * 30e9
+    E = np.array([3.0 - 1.0j, 0.0])
+    phi = 1j * (q @ E) / (q @ q)  # E = -i q phi
+    rho = -med.polarizability(np.linalg.norm(q), omega) * phi
+    J = current_amplitude(med, q, omega, E)
+    residual = -1j * omega * rho + 1j * (q @ J) + rho / med.leakage_time
+    assert abs(residual) < 1e-12 * abs(q @ J)
+    # and f stays locked to the charge: f = eta D rho / sigma
+    f = drive_amplitude(med, q, omega, E)
+    assert f == pytest.approx(ETA * D * rho / med.sheet_conductance, rel=1e-12)
+
+
+@pytest.mark.parametrize("tau", [1e-12, 1.0, 0.0, -1e-12, float("nan")])
+def test_finite_dephasing_is_refused_and_points_to_leakage(tau):
+    # dephasing conserves particle number: it cannot cut off the charge diffuson of Eq. (4)
+    with pytest.raises(ValueError, match="leakage_time"):
+        DiffusiveMedium(diffusion_constant=D, strength=ETA, dephasing_time=tau)
+    # the old callers' inf still constructs
+    assert DiffusiveMedium(diffusion_constant=D, strength=ETA, dephasing_time=math.inf)
 
 
 def test_uniform_field_drives_nothing():
@@ -176,9 +203,9 @@ def test_amplitude_and_phase_reproduce_evaluate():
 
 
 @pytest.mark.parametrize("tau", [0.0, -1e-12, float("nan")])
-def test_bad_dephasing_time(tau):
-    with pytest.raises(ValueError, match=r"dephasing_time \(tau_phi\) must be > 0"):
-        DiffusiveMedium(diffusion_constant=D, strength=ETA, dephasing_time=tau)
+def test_bad_leakage_time(tau):
+    with pytest.raises(ValueError, match=r"leakage_time \(tau_L\) must be > 0"):
+        DiffusiveMedium(diffusion_constant=D, strength=ETA, leakage_time=tau)
 
 
 def test_bad_realspace_input():

@@ -2,7 +2,7 @@
 
 tisot's convention (docs/theory-notes.md): m is the moment direction, Delta_sd = -J_sd S
 (``Coupling.surface``), Eq. (6) with its overall sign corrected (``tisot.torques.spin_density``),
-T = (J_sd A/hbar) m x s (Eq. 2). Then f = eta i D q.E / (i omega - D q^2 - 1/tau_phi) (Eq. 4 as
+T = (J_sd A/hbar) m x s (Eq. 2). Then f = eta i D q.E / (i omega - D q^2) (Eq. 4 as
 printed) and the real-space kernel form carries a minus sign (tested in test_nonlocal_drive.py).
 
 Route 1, by hand: continuity + Einstein relation give the diffusing charge n; electrons at the

@@ -15,8 +15,9 @@ surface lies a dielectric eps_d (``permittivity``), below the surface a medium e
 and phi_n(0) e^{q z} for z < 0 (phi and eps dphi/dz continuous at z = 0, phi = V_n at z = d).
 For a homogeneous dielectric (kappa = 1) every harmonic decays as e^{-|q_n| d}; otherwise it does
 so asymptotically (|q_n| d >> 1) with a prefactor 2 / (1 + kappa). The in-plane field on the
-surface is E_n = -i q_n phi_n(0) x-hat. The surface electrons are treated as not screening the
-gate (the paper's theory has no Coulomb interaction); this is stated in docs/realistic-device.md.
+surface is E_n = -i q_n phi_n(0) x-hat: the gate alone, as in the paper, whose theory has no
+Coulomb interaction. ``field(screening=surface)`` returns instead the field screened
+self-consistently by the surface electrons (:mod:`tisot.drive.screening`, docs/screening.md).
 
 Uniform drive
 -------------
@@ -36,6 +37,7 @@ from .._validation import finite, positive
 from ..constants import CONDUCTANCE_QUANTUM
 from ..model.surface import SurfaceModel
 from .field import SurfaceField
+from .screening import LayeredDielectric, Polarizability, Screening
 
 #: Default number of gate harmonics n = 1..N kept (each with its -n partner).
 DEFAULT_HARMONICS = 64
@@ -164,13 +166,34 @@ class GratingGate:
             q, self.distance, self.permittivity_ratio
         )
 
-    def field(self) -> SurfaceField:
-        """The in-plane surface field E(x, t) = Re sum_n (-i q_n phi_n(0)) x-hat e^{i q_n x - i Omega t}."""
+    @property
+    def layers(self) -> LayeredDielectric:
+        """The electrostatics the surface charge sees: this gate, eps_d above, eps_s below."""
+        eps_s = self.substrate_permittivity
+        return LayeredDielectric(
+            distance=self.distance,
+            permittivity=self.permittivity,
+            substrate_permittivity=self.permittivity if eps_s is None else eps_s,
+        )
+
+    def screening(self, surface: Polarizability) -> Screening:
+        """The self-consistent screening of this gate's harmonics by ``surface``."""
+        return Screening(self.layers, surface)
+
+    def field(self, screening: Polarizability | None = None) -> SurfaceField:
+        """The in-plane surface field E(x, t) = Re sum_n E_n x-hat e^{i q_n x - i Omega t}.
+
+        Without ``screening`` (the default, the paper's drive) E_n = -i q_n phi_n(0), the gate
+        alone. With the surface's response (a :class:`~tisot.drive.SurfacePolarizability` or a
+        :class:`~tisot.drive.DiffusiveMedium`) each harmonic is the self-consistent total,
+        E_n / (1 + G(q_n) chi(q_n, Omega)) (:mod:`tisot.drive.screening`).
+        """
         q = self.orders() * self.wavevector
         Ex = -1j * q * self.surface_potential_harmonics()
         wavevectors = np.stack([q, np.zeros_like(q)], axis=-1)
         amplitudes = np.stack([Ex, np.zeros_like(Ex)], axis=-1)
-        return SurfaceField(wavevectors, amplitudes, self.omega)
+        bare = SurfaceField(wavevectors, amplitudes, self.omega)
+        return bare if screening is None else self.screening(screening).screen(bare)
 
     def potential(self, x, z) -> np.ndarray:
         """phi(x, z) at t = 0 in V, for z <= d (between gate and surface, and below it).
