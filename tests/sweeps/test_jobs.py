@@ -191,39 +191,3 @@ def test_torques_job_against_hand_formulas():
     assert float(point.delta_sd) == pytest.approx(-35.0)
     tau = hbar * eps * sigma0 / (eps**2 + dz**2)  # paper's tau_tr
     assert int(point.regime_warnings) == int(D * q**2 * tau > 0.1) + int(omega * tau > 0.1)
-
-
-def test_device_chain_matches_torques_linear_response_and_energy_balance():
-    """The device job = torques job (Eq. 4 drive, shared by the layers) + Eq. (18) steady state:
-    its drive equals the torques job's, its cone follows the linear response to that drive
-    (without the fieldlike torque, which the linear formula leaves out), and the absorbed power
-    equals the dissipated one, fieldlike torque included."""
-    from tisot.sweeps import run_sweep
-
-    common = (
-        "[model]\nfermi_energy_mev = 100.0\ndisorder = 0.02\nvelocity = 5.0e5\n"
-        "[coupling]\nexchange_coupling_mev = 10.0\ncell_area_nm2 = 0.15\nspin = 3.5\n"
-    )
-    drive = "[drive]\nperiod_um = 2.0\nfrequency_ghz = 9.0\nfield_v_per_m = 1.0e4\n"
-    device = parse_config(
-        tomllib.loads(
-            'calculation = "device"\n' + common + drive + "[dynamics]\nfield_tesla = 0.3\n"
-            'field_angle_deg = 60.0\n[sweep.axes]\n"dynamics.fieldlike" = [false, true]\n'
-            '"coupling.layers" = [1, 2]\n[execution]\nprocesses = false\n'
-        )
-    )
-    ds = run_sweep(device, workers=2, progress=False)
-    torques = run_point(
-        parse_config(tomllib.loads('calculation = "torques"\n' + common.replace(
-            "[model]\n", "[model]\nm_z = 0.5\n") + drive))
-    )  # fmt: skip
-    for layers in (1, 2):
-        point = ds.sel(layers=layers)
-        np.testing.assert_allclose(point.f_amplitude, abs(complex(torques.f)) / layers, rtol=1e-9)
-        np.testing.assert_allclose(point.alpha_g, float(torques.alpha_g) / layers, rtol=1e-9)
-        np.testing.assert_allclose(point.absorbed_power, point.dissipated_power, rtol=0.01)
-    bare = ds.sel(fieldlike=False)
-    np.testing.assert_allclose(bare.one_minus_m_H, bare.linear_one_minus_m_H, rtol=0.02)
-    assert float(ds.omega0[0, 0]) == pytest.approx(abs(sc.physical_constants[
-        "electron gyromag. ratio"][0]) * 0.3, rel=1e-12)  # fmt: skip
-    assert ds.absorbed_power.attrs["units"] == "W m-2"

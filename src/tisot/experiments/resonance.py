@@ -39,6 +39,7 @@ from scipy.integrate import cumulative_trapezoid
 
 from .._validation import finite
 from ..dynamics import MacrospinBatch, simulate
+from .steady import steady_window
 
 SWEEPS = ("omega", "omega0", "chi", "f0", "alpha_g")
 
@@ -89,7 +90,7 @@ def _average(values: np.ndarray, t: np.ndarray, last: np.ndarray) -> np.ndarray:
     return cumulative[rows, last] / (t[last] - t[0])
 
 
-def observables(ds: xr.Dataset, *, window=None) -> xr.Dataset:
+def observables(ds: xr.Dataset, *, window=None, reference=None) -> xr.Dataset:
     """Steady-state observables of a :func:`tisot.dynamics.simulate` result, per trajectory.
 
     Parameters
@@ -100,6 +101,9 @@ def observables(ds: xr.Dataset, *, window=None) -> xr.Dataset:
         (t_start, t_end) of the averages, in the run's time unit; default all output times.
         Outputs inside it must resolve the drive period (>= 20 per period). Each trajectory
         averages over the whole drive periods that fit in the window.
+    reference
+        the axis the cone is measured from, (3,) or (N, 3); default the field direction (m_H).
+        With anisotropy the equilibrium m0 is not along H: pass m0.
 
     Returns
     -------
@@ -111,7 +115,11 @@ def observables(ds: xr.Dataset, *, window=None) -> xr.Dataset:
     mask = _window_mask(t_all, window)
     t = t_all[mask]
     m = np.asarray(ds["m"])[:, mask, :]
-    m_h = np.asarray(ds["m_H"])[:, mask]
+    if reference is None:
+        m_h = np.asarray(ds["m_H"])[:, mask]
+    else:
+        ref = np.broadcast_to(np.asarray(reference, dtype=float), (m.shape[0], 3))
+        m_h = np.einsum("ntc,nc->nt", m, ref / np.linalg.norm(ref, axis=1, keepdims=True))
     if int(ds.attrs.get("tabulated_drive", 0)):
         raise ValueError(
             "observables() computes the absorbed power of harmonic drives; this run used a "
@@ -290,32 +298,22 @@ def spectrum(
         raise ValueError("alpha_g and alpha_iso must be >= 0")
     c2 = np.cos(p["chi"]) ** 2
     decay = p["omega0"] * ((1 + c2) * p["alpha_g"] / 2 + alpha_iso)
-    if settle is None:
-        if np.any(decay <= 0):
-            raise ValueError(
-                "without damping there is no steady state: give settle= (and average=) explicitly"
-            )
-        settle = 12.0 / float(decay.min())
-    slowest = 2 * math.pi / float(min(p["omega"].min(), p["omega0"].min()))
-    if average is None:
-        average = 20 * slowest
-    for name, value in (("settle", settle), ("average", average)):
-        if not (math.isfinite(value) and value >= 0):
-            raise ValueError(f"{name} must be a finite time >= 0, got {value!r}")
-    if average <= 0:
-        raise ValueError("average must be > 0")
     # Integrate in the drive phase tau = omega t (rates / omega, damping unchanged): then one
     # output grid closes whole drive periods exactly for every trajectory, which the absorbed
     # power (computed by parts in observables) needs; powers scale back by omega^2.
     scale = p["omega"]
-    settle_tau = settle * float(scale.max())
-    periods = math.ceil(average * float(scale.max()) / (2 * math.pi) - 1e-9)
-    t_eval = np.concatenate(
-        [
-            [0.0],
-            settle_tau + np.linspace(0.0, 2 * math.pi * periods, periods * samples_per_period + 1),
-        ]
+    smax = float(scale.max())
+    if average is None:
+        average = 20 * 2 * math.pi / float(min(p["omega"].min(), p["omega0"].min()))
+    win = steady_window(
+        1.0,
+        decay=float(decay.min()) / smax,
+        settle=None if settle is None else settle * smax,
+        average=average * smax,
+        samples_per_period=samples_per_period,
     )
+    settle = win.start / smax
+    t_eval, window = win.t, win.window
     batch = MacrospinBatch.from_angle(
         p["chi"],
         omega0=p["omega0"] / scale,
@@ -324,7 +322,6 @@ def spectrum(
         alpha_g=p["alpha_g"],
         alpha_iso=alpha_iso,
     )
-    window = (settle_tau, settle_tau + 2 * math.pi * periods)
     ds = simulate(
         batch, None, t_eval, method=method, rtol=rtol, atol=atol, averages=window,
         progress=progress,
@@ -419,22 +416,16 @@ def film_spectrum(
         time_unit="s", **tile,
     )  # fmt: skip
     omega = drive.omega
-    if not omega > 0:
-        raise ValueError("the drive frequency must be > 0 for a resonance spectrum")
     decay = float(w0.min()) * ((1 + math.cos(chi) ** 2) * alpha_g / 2 + alpha_iso)
-    if settle is None:
-        if decay <= 0:
-            raise ValueError("without damping there is no steady state: give settle= and average=")
-        settle = 12.0 / decay
-    if average is None:
-        average = 20 * 2 * math.pi / min(omega, float(w0.min()))
-    n_out = math.ceil(average * omega / (2 * math.pi) * samples_per_period) + 1
-    t_eval = np.concatenate([[0.0], settle + np.linspace(0.0, average, n_out)])
-    ds = simulate(
-        batch, None, t_eval, rtol=rtol, atol=atol, averages=(settle, settle + average),
-        progress=progress,
+    win = steady_window(
+        omega, decay=decay, precession=float(w0.min()), settle=settle, average=average,
+        samples_per_period=samples_per_period,
     )  # fmt: skip
-    obs = observables(ds, window=(settle, settle + average))
+    settle, average = win.start, win.stop - win.start
+    ds = simulate(
+        batch, None, win.t, rtol=rtol, atol=atol, averages=win.window, progress=progress,
+    )  # fmt: skip
+    obs = observables(ds, window=win.window)
     x = film.positions()[:, 0]
     shaped = {}
     for name, var in obs.data_vars.items():

@@ -1,88 +1,106 @@
-"""The "device" job: from the surface, the FM and the gate drive to the resonance signal, in SI.
+"""The "device" and "film" jobs: a device's FM under its gate, time-integrated, in SI.
 
-One grid point is the whole chain of the paper for a macrospin at one point of the grating:
+Both call :func:`tisot.experiments.device_dynamics.steady_state`; the jobs only orchestrate.
+Their config has the five tables of a device file ([surface], [fm], [interface], [gate],
+[environment]; :mod:`tisot.device.schema`) and a [dynamics] table. In the device tables every
+key is optional: ``surface.material`` and ``fm.material`` name presets (default Bi2Se3 and EuS)
+and the keys given override them, so that any device key can be swept
+(``"environment.field_mt" = {start = 50, stop = 200, num = 31}``).
 
-1. the surface at the equilibrium magnetization m = H/|H| (angle chi from the TI normal), built
-   from the FM coupling (Delta_sd = -J_sd S; ``Coupling.surface``): D, sigma0 (Eq. 9);
-2. the drive of a longitudinal field E cos(q x - omega t): f of Eq. (4) (with dephasing) and the
-   local sheet current J (drift minus diffusion, charge conserving), both at x = 0
-   (:mod:`tisot.drive`);
-3. the torques on the FM: diffusive f m x m_perp (Eq. 4), fieldlike m x b with
-   b = (J_sd A / hbar e v) z x J (Eq. 3), anisotropic Gilbert damping alpha_G (Eq. 18, the
-   corrected prefactor of docs/theory-notes.md); an interface torque shared by ``layers`` FM
-   monolayers is divided by ``layers``;
-4. the steady state of Eq. (18) in the field H (omega0 = gamma H), its observables and the
-   absorbed power per unit film area, P/A = p M_s d / |gamma|
-   (:func:`tisot.experiments.resonance.observables`).
-
-As in :mod:`tisot.experiments.film`, D and eta are evaluated at the equilibrium m_z; their
-dependence on m_z^2 during the precession is neglected (as in Eq. 18).
+* "device": one macrospin at x = 0 (under the middle of a biased strip);
+* "film": ``dynamics.points`` macrospins over one gate period, coupled by exchange and by the
+  dynamic dipolar field of the film; film averages and per-point profiles.
 """
 
 from __future__ import annotations
 
 import math
-from typing import ClassVar
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 import numpy as np
 
-from ..constants import GAMMA_ELECTRON
+from ..device.schema import DEVICE_SCHEMA
 from ..io.schema import Parameter, Schema
-from .jobs import COUPLING_SCHEMA, MODEL_SCHEMA, TORQUE_DRIVE_SCHEMA, whole_periods
 from .registry import Job, OutputVar, Params, register_job
 
-#: |gamma| of the free electron, rad/(s T) (CODATA via scipy).
-_GAMMA = abs(GAMMA_ELECTRON)
 
-DEVICE_COUPLING = {
-    **COUPLING_SCHEMA,
-    "layers": Parameter(
-        kind=int, default=1, long_name="FM monolayers sharing the interface torque", low=1
-    ),
-}
+@dataclass(frozen=True, kw_only=True)
+class OptionalParameter(Parameter):
+    """A device key in a job config: NaN (or "" for text) means "from the preset"."""
 
-DEVICE_DYNAMICS = {
-    "field_tesla": Parameter(
-        kind=float, default=0.34, units="T", long_name="applied field mu0 H", low=0.0,
-        low_open=True,
-    ),
-    "field_angle_deg": Parameter(
-        kind=float, default=45.0, units="degree",
-        long_name="angle chi of H from the TI normal (x-z plane, q along x)", low=0.0,
-        high=180.0,
-    ),
-    "gyromagnetic_ratio": Parameter(
-        kind=float, default=_GAMMA, units="rad s-1 T-1", long_name="|gamma| of the FM",
-        low=0.0, low_open=True,
-    ),
-    "alpha_iso": Parameter(
-        kind=float, default=0.0, units="1", long_name="isotropic Gilbert damping of the FM",
-        low=0.0,
-    ),
-    "saturation_magnetization": Parameter(
-        kind=float, default=1.22e6, units="A m-1", long_name="M_s of the FM (EuS: 1.22e6)",
-        low=0.0, low_open=True,
-    ),
-    "thickness_nm": Parameter(
-        kind=float, default=1.7, units="nm", long_name="FM film thickness d", low=0.0,
-        low_open=True,
-    ),
+    def check(self, key: str, value: Any) -> Any:
+        if isinstance(value, float) and math.isnan(value) and self.kind is float:
+            return value
+        if value == "" and self.kind is str:
+            return value
+        return super().check(key, value)
+
+
+def _optional(param: Parameter) -> OptionalParameter:
+    note = " (nan / empty: the preset's value)"
+    if param.kind is bool:  # TOML has no "unset" boolean: text "true" / "false" / ""
+        return OptionalParameter(
+            kind=str, default="", units=param.units, long_name=param.long_name + note,
+            choices=("true", "false"), sweepable=param.sweepable,
+        )  # fmt: skip
+    default = {float: math.nan, str: "", int: 0}[param.kind]
+    return OptionalParameter(
+        kind=param.kind, default=default, units=param.units, long_name=param.long_name + note,
+        low=param.low, high=param.high, low_open=param.low_open, high_open=param.high_open,
+        choices=param.choices, sweepable=param.sweepable,
+    )  # fmt: skip
+
+
+def device_tables() -> Schema:
+    """The device file's tables with every key optional (presets Bi2Se3 / EuS by default)."""
+    tables = {s: {k: _optional(p) for k, p in keys.items()} for s, keys in DEVICE_SCHEMA.items()}
+    for section, name in (("surface", "Bi2Se3"), ("fm", "EuS")):
+        p = tables[section]["material"]
+        tables[section]["material"] = Parameter(
+            kind=str, default=name, long_name=p.long_name.replace(
+                "(informational; set by a preset)", "preset: its values fill the keys left unset"
+            ),
+        )  # fmt: skip
+    return tables
+
+
+def build_device(params: Params):
+    """The :class:`tisot.device.Device` of a job config's device tables."""
+    from ..device import Device
+
+    data: dict[str, dict[str, Any]] = {}
+    for section in DEVICE_SCHEMA:
+        table = {}
+        for key, value in params[section].items():
+            if (isinstance(value, float) and math.isnan(value)) or value == "":
+                continue
+            if DEVICE_SCHEMA[section][key].kind is bool:
+                value = value == "true"
+            elif DEVICE_SCHEMA[section][key].kind is int and value == 0:
+                continue
+            table[key] = value
+        data[section] = table
+    return Device.from_dict(data)
+
+
+DYNAMICS_SCHEMA = {
     "fieldlike": Parameter(
         kind=bool, default=True, long_name="include the fieldlike torque of Eq. (3)"
     ),
-    "settle": Parameter(
-        kind=float, default=0.0, units="s",
-        long_name="time discarded before averaging (0: 12 / linear decay rate)", low=0.0,
+    "settle_ns": Parameter(
+        kind=float, default=0.0, units="ns",
+        long_name="time discarded before averaging (0: 12 decay times of the uniform mode)",
+        low=0.0, high=1e6,
     ),
-    "average": Parameter(
-        kind=float, default=0.0, units="s",
-        long_name="averaging window, rounded up to whole drive periods (0: 20 periods of the "
-        "slower of drive and precession)",
-        low=0.0,
+    "average_ns": Parameter(
+        kind=float, default=0.0, units="ns",
+        long_name="averaging window, rounded up to whole drive periods (0: 20 periods)",
+        low=0.0, high=1e6,
     ),
     "samples_per_period": Parameter(
         kind=int, default=32, long_name="outputs per drive period in the window", low=20,
-        sweepable=False,
+        high=1000, sweepable=False,
     ),
     "rtol": Parameter(
         kind=float, default=1e-8, long_name="relative tolerance (dopri)", low=1e-13,
@@ -90,113 +108,97 @@ DEVICE_DYNAMICS = {
     ),
 }  # fmt: skip
 
-_OUTPUTS = {
-    "one_minus_m_H": ("1", "<1 - m_H> in the steady state"),
-    "cone_angle": ("rad", "mean precession cone angle arccos(m_H)"),
-    "absorbed_power": ("W m-2", "power absorbed per unit film area, p M_s d / |gamma|"),
-    "dissipated_power": ("W m-2", "power dissipated per unit film area"),
-    "linear_one_minus_m_H": ("1", "<1 - m_H>, linear response to the diffusive drive alone"),
-    "f_amplitude": ("s-1", "|f|, diffusive drive of Eq. (4) per FM moment"),
-    "fieldlike_amplitude": ("s-1", "|b|, fieldlike torque rate of Eq. (3) per FM moment"),
-    "alpha_g": ("1", "anisotropic Gilbert damping alpha_G per FM moment"),
-    "omega0": ("rad s-1", "precession frequency gamma H"),
-    "D": ("m2 s-1", "diffusion constant at the equilibrium m_z"),
+FILM_DYNAMICS_SCHEMA = {
+    **DYNAMICS_SCHEMA,
+    "points": Parameter(
+        kind=int,
+        default=16,
+        long_name="film points per gate period",
+        low=2,
+        high=512,
+        sweepable=False,
+    ),
+}
+
+_SCALARS = {
+    "one_minus_m0": ("1", "<1 - m.m0> about the equilibrium m0"),
+    "cone_angle_deg": ("degree", "mean precession cone angle about m0"),
+    "absorbed_power": ("W m-2", "absorbed power per film area"),
+    "dissipated_power": ("W m-2", "dissipated power per film area"),
+    "m0_theta_deg": ("degree", "equilibrium polar angle of m from the TI normal"),
+    "m0_phi_deg": ("degree", "equilibrium azimuth of m from the grating wavevector"),
+    "resonance_frequency_ghz": ("GHz", "uniform-mode (Smit-Beljers) frequency"),
+    "alpha_g": ("1", "anisotropic Gilbert damping alpha_G of Eq. (18) per FM moment"),
+}
+_PROFILES = {
+    "one_minus_m0_profile": ("one_minus_m0", "1", "<1 - m.m0> at each point"),
+    "absorbed_power_profile": ("absorbed_power", "W m-2", "absorbed power per area at each point"),
+    "f_amplitude": ("f_amplitude", "s-1", "|f|, local diffusive drive of Eq. (4)"),
+    "fieldlike_amplitude": ("fieldlike_amplitude", "s-1", "|b|, local fieldlike rate of Eq. (3)"),
 }
 
 
 class DeviceJob(Job):
-    """Surface + FM + gate drive -> torques -> steady-state resonance signal (module docstring)."""
+    """One macrospin of the device under its gate at x = 0 (module docstring)."""
 
     name = "device"
-    description = "gated TI surface under a FM: torques and the resonance signal, in SI"
-    schema: ClassVar[Schema] = {
-        "model": {k: v for k, v in MODEL_SCHEMA.items() if k not in ("exchange_energy_mev", "m_z")},
-        "coupling": DEVICE_COUPLING,
-        "drive": TORQUE_DRIVE_SCHEMA,
-        "dynamics": DEVICE_DYNAMICS,
-    }
+    description = "a TI/FM device under its grated gate: steady state of one macrospin, in SI"
+    schema: ClassVar[Schema] = {**device_tables(), "dynamics": DYNAMICS_SCHEMA}
+
+    def points(self, params: Params) -> int:
+        return 1
 
     def outputs(self, params: Params) -> dict[str, OutputVar]:
-        return {k: OutputVar((), u, n) for k, (u, n) in _OUTPUTS.items()}
+        return {k: OutputVar((), u, n) for k, (u, n) in _SCALARS.items()}
+
+    def run(self, params: Params):
+        from ..experiments.device_dynamics import steady_state
+
+        y = params["dynamics"]
+        return steady_state(
+            build_device(params),
+            points=self.points(params),
+            fieldlike=y["fieldlike"],
+            settle_ns=y["settle_ns"] or None,
+            average_ns=y["average_ns"] or None,
+            samples_per_period=y["samples_per_period"],
+            rtol=y["rtol"],
+        )
 
     def compute(self, params: Params) -> dict[str, np.ndarray]:
-        from ..drive import DiffusiveMedium, current_amplitude, drive_amplitude
-        from ..dynamics import MacrospinBatch, simulate
-        from ..experiments.resonance import linear_response, observables
-        from ..model import Coupling, fieldlike_coefficient, gilbert_damping
+        ds = self.run(params)
+        out = {k: np.asarray(ds[k].values.mean()) for k in list(_SCALARS)[:4]}
+        out.update({k: np.asarray(float(ds.attrs[k])) for k in list(_SCALARS)[4:]})
+        return out
 
-        m, c, d, y = params["model"], params["coupling"], params["drive"], params["dynamics"]
-        chi = math.radians(y["field_angle_deg"])
-        coupling = Coupling(
-            exchange_coupling_mev=c["exchange_coupling_mev"],
-            cell_area=c["cell_area_nm2"] * 1e-18,
-            spin=c["spin"],
-        )
-        model = coupling.surface(  # 1. the surface at m = H / |H|
-            fermi_energy_mev=m["fermi_energy_mev"],
-            magnetization=(math.sin(chi), 0.0, math.cos(chi)),
-            disorder=m["disorder"],
-            velocity=m["velocity"],
-        )
-        D = model.transport("si").diffusion_constant
-        medium = DiffusiveMedium.from_model(
-            model, coupling, dephasing_time=(d["dephasing_length_um"] * 1e-6) ** 2 / D
-        )
-        q = np.array([2 * math.pi / (d["period_um"] * 1e-6), 0.0])  # along x
-        omega = 2 * math.pi * d["frequency_ghz"] * 1e9
-        E = np.array([d["field_v_per_m"], 0.0])
-        layers = c["layers"]
-        f = complex(drive_amplitude(medium, q, omega, E)) / layers  # 2. Eq. (4) at x = 0
-        J = complex(current_amplitude(medium, q, omega, E)[0])  # along x
-        coef = fieldlike_coefficient(model, coupling) / layers
-        # 3. b = coef z x J: z x x^ = y^; Re[X e^{-i omega t}] = |X| cos(omega t - arg X)
-        b = coef * abs(J) if y["fieldlike"] else 0.0  # signed: e < 0
-        alpha_g = gilbert_damping(model, coupling) / layers
-        omega0 = y["gyromagnetic_ratio"] * y["field_tesla"]
-        batch = MacrospinBatch.from_angle(
-            chi,
-            omega0=omega0,
-            f0=abs(f),
-            omega=omega,
-            phase=-np.angle(f),
-            fieldlike=(0.0, b, 0.0),
-            fieldlike_phase=-np.angle(J),
-            alpha_g=alpha_g,
-            alpha_iso=y["alpha_iso"],
-            time_unit="s",
-        )
-        # 4. the steady state, windows as in tisot.experiments.resonance.spectrum
-        decay = omega0 * ((1 + math.cos(chi) ** 2) * alpha_g / 2 + y["alpha_iso"])
-        if y["settle"] == 0 and decay <= 0:
-            raise ValueError("no damping, no steady state: give dynamics.settle explicitly")
-        settle = y["settle"] or 12.0 / decay
-        periods = whole_periods(y["average"] or 20 * 2 * math.pi / min(omega, omega0), omega)
-        average = periods * 2 * math.pi / omega
-        n_out = periods * y["samples_per_period"] + 1
-        t = np.concatenate([[0.0], settle + np.linspace(0.0, average, n_out)])
-        window = (settle, settle + average)
-        run = simulate(batch, None, t, rtol=y["rtol"], atol=y["rtol"] * 1e-2, averages=window)
-        obs = observables(run, window=window)
-        to_watts = (
-            y["saturation_magnetization"] * y["thickness_nm"] * 1e-9 / y["gyromagnetic_ratio"]
-        )  # P / A = p M_s d / |gamma|
-        lin = linear_response(
-            omega0=omega0, chi=chi, f0=abs(f), omega=omega, alpha_g=alpha_g,
-            alpha_iso=y["alpha_iso"],
-        )  # fmt: skip
-        model.check_regime(q[0] / model.scales.wavevector, omega / model.scales.rate)
-        return {
-            "one_minus_m_H": obs.one_minus_m_H.values[0],
-            "cone_angle": obs.cone_angle.values[0],
-            "absorbed_power": obs.absorbed_power.values[0] * to_watts,
-            "dissipated_power": obs.dissipated_power.values[0] * to_watts,
-            "linear_one_minus_m_H": np.asarray(lin["one_minus_m_H"]),
-            "f_amplitude": np.asarray(abs(f)),
-            "fieldlike_amplitude": np.asarray(abs(b)),
-            "alpha_g": np.asarray(alpha_g),
-            "omega0": np.asarray(omega0),
-            "D": np.asarray(D),
-        }
+
+class FilmJob(DeviceJob):
+    """A film of macrospins over one gate period (module docstring)."""
+
+    name = "film"
+    description = "a TI/FM device under its grated gate: the film over one period, in SI"
+    schema: ClassVar[Schema] = {**device_tables(), "dynamics": FILM_DYNAMICS_SCHEMA}
+
+    def points(self, params: Params) -> int:
+        return params["dynamics"]["points"]
+
+    def outputs(self, params: Params) -> dict[str, OutputVar]:
+        scalars = super().outputs(params)
+        profiles = {k: OutputVar(("x_over_period",), u, n) for k, (_, u, n) in _PROFILES.items()}
+        return scalars | profiles
+
+    def coords(self, params: Params) -> dict[str, tuple[str, np.ndarray, dict]]:
+        n = self.points(params)
+        attrs = {"units": "1", "long_name": "film position x / gate period"}
+        return {"x_over_period": ("x_over_period", np.arange(n) / n, attrs)}
+
+    def compute(self, params: Params) -> dict[str, np.ndarray]:
+        ds = self.run(params)
+        out = {k: np.asarray(ds[k].values.mean()) for k in list(_SCALARS)[:4]}
+        out.update({k: np.asarray(float(ds.attrs[k])) for k in list(_SCALARS)[4:]})
+        out.update({k: np.ascontiguousarray(ds[v].values) for k, (v, _, _) in _PROFILES.items()})
+        return out
 
 
 register_job(DeviceJob())
+register_job(FilmJob())

@@ -1,8 +1,8 @@
 """Built-in calculation kinds: "transport" (Eq. 9), "response" (K of Eq. 8, analytic or ladder)
 "macrospin" (dynamics of Eq. 18, Fig. 3), "resonance" (its steady state under a drive) and
 "torques" (the torque strengths of a gated surface, Eqs. 3, 4, 17, 18). The whole device chain
-lives in ``device.py`` ("device": one macrospin) and ``film_job.py`` ("film": a film along the
-grating).
+lives in ``device.py`` ("device": one macrospin, "film": a film along the grating), built on
+:class:`tisot.device.Device`.
 
 Config units are the laboratory's (meV, m/s, um, GHz); each job converts to model units
 (hbar = v = 1, energy unit = Fermi energy) through :class:`tisot.model.Scales` and back.
@@ -323,17 +323,6 @@ _RESONANCE_OUTPUTS = {
 }
 
 
-def whole_periods(duration: float, omega: float) -> int:
-    """The number of drive periods 2 pi / omega that covers ``duration`` (at least 1).
-
-    Averaging windows span whole drive periods *exactly* and start and end on output times:
-    the absorbed power is computed by parts (tisot.experiments.resonance.observables), and a
-    window that misses a whole period by a fraction of a sample leaves a boundary term
-    f0 [m_z^2] / (2 T), which can rival the power itself when the cone is small.
-    """
-    return max(1, math.ceil(duration * omega / (2 * math.pi) - 1e-9))
-
-
 class ResonanceJob(Job):
     """Steady state of Eq. (18) under f0 cos(omega t): the spin-torque-resonance observables
     (:func:`tisot.experiments.resonance.spectrum` at one point), with the linear response."""
@@ -347,6 +336,7 @@ class ResonanceJob(Job):
 
     def compute(self, params: Params) -> dict[str, np.ndarray]:
         from ..experiments.resonance import spectrum
+        from ..experiments.steady import whole_periods
 
         d = params["dynamics"]
         omega = d["drive_frequency"]

@@ -77,7 +77,7 @@ def register_job(job: Job, *, replace: bool = False) -> Job:
 
 
 def _load_builtin() -> None:
-    from . import device, film_job, jobs  # noqa: F401  (register the built-in jobs)
+    from . import device, jobs  # noqa: F401  (register the built-in jobs)
 
 
 def available_jobs() -> tuple[str, ...]:
