@@ -1,0 +1,149 @@
+"""`tisot screening`: how much of a gate harmonic's field the surface electrons leave (SI)."""
+
+from __future__ import annotations
+
+import json
+import math
+import warnings
+from enum import StrEnum
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from ..model import RegimeWarning
+from .main import app, fail
+from .options import FormatOpt, OutputFormat
+
+
+class Method(StrEnum):
+    analytic = "analytic"
+    ladder = "ladder"
+
+
+def _check(name: str, value: float, *, low: float, strict: bool, unit: str) -> None:
+    ok = value > low if strict else value >= low
+    if not (math.isfinite(value) and ok):
+        rel = ">" if strict else ">="
+        fail(f"{name} must be finite and {rel} {low:g} ({unit}), got {value!r}")
+
+
+@app.command()
+def screening(
+    energy_mev: Annotated[
+        float, typer.Option("--energy-mev", help="Fermi energy eps in meV, > 0.")
+    ] = 100.0,
+    delta_sd_mev: Annotated[
+        float,
+        typer.Option("--delta-sd-mev", help="Exchange Delta_sd in meV (|Delta_sd m_z| < eps)."),
+    ] = 10.0,
+    mz: Annotated[float, typer.Option("--mz", help="m_z of the unit magnetization, -1..1.")] = 0.7,
+    alpha: Annotated[
+        float, typer.Option("--alpha", help="Disorder alpha of Eq. (5), 0..1.")
+    ] = 0.05,
+    velocity: Annotated[
+        float, typer.Option("--velocity", help="Dirac velocity in m/s, > 0.")
+    ] = 5e5,
+    period_um: Annotated[float, typer.Option("--period-um", help="Grating period L in um.")] = 1.0,
+    distance_nm: Annotated[
+        float, typer.Option("--distance-nm", help="Gate-to-surface distance d in nm, >= 0.")
+    ] = 50.0,
+    eps_gate: Annotated[
+        float, typer.Option("--eps-gate", help="Permittivity eps_d of the gate dielectric, > 0.")
+    ] = 9.0,
+    eps_substrate: Annotated[
+        float, typer.Option("--eps-substrate", help="Permittivity eps_s below the surface, > 0.")
+    ] = 100.0,
+    frequency_ghz: Annotated[
+        float, typer.Option("--frequency-ghz", help="Gate frequency f in GHz, >= 0 (0: static).")
+    ] = 10.0,
+    method: Annotated[
+        Method, typer.Option("--method", help="Density response: analytic (closed form) or ladder.")
+    ] = Method.analytic,
+    fmt: FormatOpt = OutputFormat.table,
+) -> None:
+    """E_x(total)/E_x(gate alone) at the first harmonic q = 2 pi/L, and where the pole moved.
+
+    The surface's induced charge (density response from K by continuity) screens the gate
+    field in the layered geometry; without screening the factor is 1 (the paper's drive).
+    """
+    from ..constants import CONDUCTANCE_QUANTUM
+    from ..drive import LayeredDielectric, Screening, SurfacePolarizability, screening_wavevector
+    from ..model import SurfaceModel
+
+    _check("--energy-mev", energy_mev, low=0.0, strict=True, unit="meV")
+    _check("--velocity", velocity, low=0.0, strict=True, unit="m/s")
+    _check("--period-um", period_um, low=0.0, strict=True, unit="um")
+    _check("--distance-nm", distance_nm, low=0.0, strict=False, unit="nm")
+    _check("--eps-gate", eps_gate, low=0.0, strict=True, unit="relative permittivity")
+    _check("--eps-substrate", eps_substrate, low=0.0, strict=True, unit="relative permittivity")
+    _check("--frequency-ghz", frequency_ghz, low=0.0, strict=False, unit="GHz")
+    if not (math.isfinite(delta_sd_mev)):
+        fail(f"--delta-sd-mev must be finite (meV), got {delta_sd_mev!r}")
+    if not -1.0 <= mz <= 1.0:
+        fail(f"--mz must lie in [-1, 1], got {mz!r}")
+    if not 0.0 < alpha < 1.0:
+        fail(f"--alpha must satisfy 0 < alpha < 1, got {alpha!r}")
+    if abs(delta_sd_mev * mz) >= energy_mev:
+        fail(
+            f"--energy-mev = {energy_mev} lies inside the exchange gap |Delta_sd m_z| = "
+            f"{abs(delta_sd_mev * mz):g} meV: the theory needs eps > |Delta_z|"
+        )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            model = SurfaceModel.from_physical(
+                fermi_energy_mev=energy_mev,
+                exchange_energy_mev=delta_sd_mev,
+                magnetization=(math.sqrt(max(0.0, 1 - mz * mz)), 0.0, mz),
+                disorder=alpha,
+                velocity=velocity,
+            )
+            layers = LayeredDielectric(
+                distance=distance_nm * 1e-9,
+                permittivity=eps_gate,
+                substrate_permittivity=eps_substrate,
+            )
+            q = 2 * math.pi / (period_um * 1e-6)
+            omega = 2 * math.pi * frequency_ghz * 1e9
+            s = model.scales
+            model.check_regime(q / s.wavevector, omega / s.rate)
+            scr = Screening(layers, SurfacePolarizability(model, method.value))
+            k = complex(scr.factor(q, omega))
+            D = model.diffusion_constant * s.diffusion
+            sigma = model.sigma0 * CONDUCTANCE_QUANTUM
+            rate = float(scr.relaxation_rate(q, sigma, D))
+            q_s = screening_wavevector(model, layers.mean_permittivity)
+        except ValueError as err:
+            fail(str(err).replace("fermi_energy_mev", "--energy-mev"))
+    for w in caught:
+        if issubclass(w.category, RegimeWarning) or "ladder" in str(w.message):
+            typer.secho(f"warning: {w.message}", err=True, fg=typer.colors.YELLOW)
+    payload = {
+        "screening_factor": {"re": k.real, "im": k.imag},
+        "screening_factor_abs": abs(k),
+        "screening_factor_phase_deg": math.degrees(math.atan2(k.imag, k.real)),
+        "q_per_um": q * 1e-6,
+        "q_s_per_um": q_s * 1e-6,
+        "diffusion_rate_per_ns": D * q * q * 1e-9,
+        "screened_rate_per_ns": rate * 1e-9,
+        "screened_pole_frequency_ghz": rate / (2 * math.pi) * 1e-9,
+        "unscreened_pole_frequency_ghz": D * q * q / (2 * math.pi) * 1e-9,
+        "method": method.value,
+        "notes": "factor = E_x(total)/E_x(gate alone) at q = 2 pi/L; rates are diffusive "
+        "(Gamma = D q^2 + sigma q^2 G(q)); pole frequency = Gamma/2pi",
+    }
+    if fmt is OutputFormat.json:
+        typer.echo(json.dumps(payload))
+        return
+    table = Table(title=f"screening of a {period_um} um gate harmonic at {frequency_ghz} GHz")
+    table.add_column("quantity")
+    table.add_column("value", justify="right")
+    table.add_row("E_total / E_gate", f"{k.real:.5g} {k.imag:+.5g}i")
+    table.add_row("|E_total / E_gate|", f"{abs(k):.5g}")
+    table.add_row("q [1/um]", f"{q * 1e-6:.5g}")
+    table.add_row("q_s [1/um]", f"{q_s * 1e-6:.5g}")
+    table.add_row("D q^2 / 2pi [GHz]", f"{payload['unscreened_pole_frequency_ghz']:.5g}")
+    table.add_row("Gamma / 2pi [GHz]", f"{payload['screened_pole_frequency_ghz']:.5g}")
+    Console().print(table)
