@@ -135,3 +135,22 @@ def test_overrides_and_file_round_trip(tmp_path):
     (tmp_path / "nan.toml").write_text(path.read_text().replace("damping = 0.003", "damping = nan"))
     with pytest.raises(ValueError, match=r"fm\.damping"):
         Device.from_file(tmp_path / "nan.toml")
+
+
+def test_screening_cuts_the_static_field_by_the_thomas_fermi_factor():
+    """Close gate (qd << 1, eps_s q d << eps_d), low frequency: the quantum-capacitance ratio
+    E_tot / E_gate -> 1 / (1 + e^2 nu d / eps0 eps_d),
+    nu = eps / (2 pi (hbar v)^2) the density of states of one Dirac cone (Delta_z = 0 here)."""
+    from scipy.constants import epsilon_0
+
+    dev = custom(**{
+        "gate.screening": True, "gate.distance_nm": 1.0, "gate.frequency_ghz": 1e-3,
+        "interface.exchange_mev": 0.0, "gate.harmonics": 1, "surface.permittivity": 1.0,
+    })  # fmt: skip
+    m = (0.0, 0.0, 1.0)
+    bare = dev.with_values({"gate.screening": False}).drive(m).field[:, 0]
+    ratio = dev.drive(m).field[:, 0] / bare
+    nu = 100e-3 * E / (2 * math.pi * (HBAR * 5e5) ** 2)  # states / (J m^2)
+    expected = 1 / (1 + E**2 * nu * 1e-9 / (epsilon_0 * 9.0))  # eps_s / (eps_d / qd) ~ 7e-4
+    assert np.allclose(ratio, expected, rtol=2e-3)
+    assert dev.drive(m).screened

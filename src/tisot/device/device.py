@@ -301,7 +301,9 @@ class Device:
 
         from ..drive import DiffusiveMedium
 
-        bare = DiffusiveMedium.from_model(self.surface_model(m), self.coupling)
+        bare = DiffusiveMedium.from_model(
+            self.surface_model(m), self.coupling, leakage_time=self.surface.leakage_time
+        )
         return replace(bare, strength=bare.strength / self.layers)
 
     def surface_field(self, m):
@@ -310,9 +312,10 @@ class Device:
         gate = self.grating()
         if not self.gate.screening:
             return gate.field()
-        from ..drive import screened_field
+        from ..drive import SurfacePolarizability
 
-        return screened_field(gate, self.surface_model(m))
+        surface = SurfacePolarizability(self.surface_model(m), method=self.gate.screening_method)
+        return gate.field(screening=surface)
 
     def drive(self, m) -> DeviceDrive:
         """The drive of the gate at magnetization m, per FM moment (module docstring)."""

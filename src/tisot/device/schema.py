@@ -142,6 +142,10 @@ GATE = {
         bool, True, "1", "screen the gate field by the surface electrons (false: the "
         "paper's unscreened drive)",
     ),
+    "screening_method": _p(
+        str, "analytic", "1", "density response of the screening: the closed forms or the "
+        "exact ladder (as for K)", choices=("analytic", "ladder"),
+    ),
 }  # fmt: skip
 
 ENVIRONMENT = {
