@@ -78,7 +78,7 @@ def test_response_json_matches_the_library_in_both_unit_systems():
     K = analytic_response(model, [0.001, 0.002], 1e-5)
     np.testing.assert_allclose(np.array(out["K"]["re"]) + 1j * np.array(out["K"]["im"]), K)
     assert set(out) >= {"K", "sigma0", "sigma_H", "D", "tau_tr"}
-    # the same physics in SI: eps = 50 meV, q in rad/um, omega in rad/ns
+    # the same physics in SI: eps = 50 meV, q in rad/um, f = omega / 2 pi in GHz
     eps_j = 50e-3
     q_unit_per_um = eps_j / (HBAR_EV_S * 1e6) * 1e-6  # E0/(hbar v) in rad/um
     w_unit_per_ns = eps_j / HBAR_EV_S * 1e-9  # E0/hbar in rad/ns
@@ -97,8 +97,8 @@ def test_response_json_matches_the_library_in_both_unit_systems():
             0.02,
             "--q",
             f"{0.001 * q_unit_per_um},{0.002 * q_unit_per_um}",
-            "--omega",
-            1e-5 * w_unit_per_ns,
+            "--frequency-ghz",
+            1e-5 * w_unit_per_ns / (2 * math.pi),
             "--format",
             "json",
         ).stdout
@@ -117,10 +117,10 @@ def test_response_table_is_human_readable():
     [
         (["transport", "--alpha", 2], "alpha"),
         (["transport", "--energy", 0.2, "--delta-sd", 0.3], "inside the exchange gap"),
-        (["transport", "--mz", 1.5], "--mz must lie in"),
+        (["transport", "--mz", 1.5], "--mz must be a number in [-1.0, 1.0]"),
         (["response", "--q", "1,2,3"], "--q must be two numbers"),
         (["response", "--q", "0,0", "--omega", 0], "singular"),
-        (["response", "--omega", -1], "omega must be >= 0"),
+        (["response", "--omega", -1], "--omega must be a number in [0.0"),
         (["response", "--method", "magic"], "method must be one of"),
     ],
 )

@@ -61,4 +61,4 @@ def test_ladder_table_output_and_bad_option():
     assert "method=ladder" in result.stdout
     bad = run(*ARGS, "--omega", "1e-5", "--method", "ladder", "--cutoff", "0.5")
     assert bad.exit_code == 2
-    assert "cutoff must satisfy" in bad.output
+    assert "--cutoff must be a number in [1.5" in bad.output

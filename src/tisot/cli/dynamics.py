@@ -1,4 +1,9 @@
-"""`tisot dynamics`: one macrospin under Eq. (18) (+ Eqs. 3, 16), m_H(t) at chosen times."""
+"""`tisot dynamics`: one macrospin under Eq. (18) (+ Eqs. 3, 16), m_H(t) at chosen times.
+
+Every flag is checked by the same :class:`tisot.io.schema.Parameter` rules as the [dynamics]
+config keys (angles in degrees, frequencies in GHz in si), with caps on sizes; the run is refused
+before it starts when its memory or step count would exceed the machine.
+"""
 
 from __future__ import annotations
 
@@ -13,8 +18,12 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from .._validation import check_memory, check_work, finite_result, numerics
+from ..constants import GAMMA_ELECTRON
+from ..io.schema import Parameter, check_flags
+from ..sweeps.jobs import DYNAMICS_SCHEMA
 from .main import app, fail
-from .options import FormatOpt, OutputFormat, Units
+from .options import BIG, FormatOpt, OutputFormat, Units, refuse_unused
 
 
 class DampingForm(StrEnum):
@@ -22,12 +31,33 @@ class DampingForm(StrEnum):
     c2 = "c2"
 
 
+#: Integrator steps per radian of the fastest rate: a floor, so the estimate errs on the low side.
+STEPS_PER_RADIAN = 1.0
+#: Seconds per step and macrospin (DOPRI5 in numba): an optimistic figure, likewise.
+SECONDS_PER_STEP = 1e-6
+
+#: The flags' rules: the [dynamics] config keys where they match, caps on sizes and rates.
+FLAGS = {
+    "--chi-deg": DYNAMICS_SCHEMA["field_angle_deg"],
+    "--f0": Parameter(kind=float, long_name="drive amplitude", low=0.0, high=BIG),
+    "--omega": Parameter(kind=float, long_name="drive frequency / omega0", low=0.0, high=BIG),
+    "--frequency-ghz": Parameter(kind=float, units="GHz", long_name="f", low=0.0, high=BIG),
+    "--alpha-g": Parameter(kind=float, long_name="alpha_G", low=0.0, high=1e3),
+    "--alpha-hall": Parameter(kind=float, long_name="alpha_Hall", low=-1e3, high=1e3),
+    "--alpha-iso": Parameter(kind=float, long_name="alpha_iso", low=0.0, high=1e3),
+    "--t-max": Parameter(kind=float, long_name="duration", low=0.0, low_open=True, high=1e15),
+    "--points": Parameter(kind=int, long_name="output times", low=2, high=10**9),
+    "--field-mt": Parameter(kind=float, units="mT", long_name="field", low=0.0, low_open=True,
+                            high=1e6),
+    "--method": DYNAMICS_SCHEMA["method"],
+    "--rtol": DYNAMICS_SCHEMA["rtol"],
+    "--dt": Parameter(kind=float, long_name="largest step", low=0.0, low_open=True, high=BIG),
+}  # fmt: skip
+
+
 def _parse_times(text: str | None, t_max: float, points: int) -> np.ndarray:
-    if not math.isfinite(t_max) or t_max <= 0:
-        raise ValueError(f"--t-max must be > 0, got {t_max!r}")
     if text is None:
-        if points < 2:
-            raise ValueError(f"--points must be >= 2, got {points}")
+        check_memory(points * 4 * 8.0, f"--points {points}", "lower --points")
         return np.linspace(0.0, t_max, points)
     try:
         times = np.array([float(p) for p in text.replace(" ", "").split(",") if p])
@@ -40,15 +70,38 @@ def _parse_times(text: str | None, t_max: float, points: int) -> np.ndarray:
     return times
 
 
+def _check_work(t_max: float, rates: dict[str, float]) -> None:
+    """Refuse a run whose step count, ~ t_max x the fastest rate, would take longer than a day.
+
+    ``t_max`` in 1/omega0, ``rates`` in omega0 (precession: 1).
+    """
+    fastest = max(rates, key=rates.get)
+    steps = t_max * max(1.0, rates[fastest]) * STEPS_PER_RADIAN
+    check_work(
+        steps * SECONDS_PER_STEP,
+        f"integrating to t = {t_max:.3g}/omega0 with {fastest} = {rates[fastest]:.3g} omega0",
+        f"lower --t-max or {fastest}",
+    )
+
+
 @app.command()
 def dynamics(
-    chi: Annotated[
-        float, typer.Option("--chi", help="Angle of H from the TI normal z, rad (H in x-z plane).")
-    ] = math.pi / 4,
+    chi_deg: Annotated[
+        float,
+        typer.Option("--chi-deg", help="Angle of H from the TI normal z in degrees (H in x-z)."),
+    ] = 45.0,
     f0: Annotated[
-        float, typer.Option("--f0", help="Drive amplitude f0 of f = f0 cos(omega t) (Eq. 18).")
+        float,
+        typer.Option("--f0", help="Drive amplitude f0 of f = f0 cos(omega t) (Eq. 18); si: 1/ns."),
     ] = 0.1,
-    omega: Annotated[float, typer.Option("--omega", help="Drive angular frequency omega.")] = 1.0,
+    omega: Annotated[
+        float,
+        typer.Option("--omega", help="Drive angular frequency in omega0 (dimensionless only)."),
+    ] = 1.0,
+    frequency_ghz: Annotated[
+        float | None,
+        typer.Option("--frequency-ghz", help="si only: drive frequency omega / 2 pi in GHz."),
+    ] = None,
     alpha_g: Annotated[
         float, typer.Option("--alpha-g", help="Anisotropic Gilbert damping alpha_G >= 0 (Eq. 18).")
     ] = 0.005,
@@ -92,23 +145,53 @@ def dynamics(
         typer.Option(
             "--units",
             help="dimensionless: omega0 = gamma H = 1, times in 1/omega0. si: --field-mt, "
-            "--f0 and --omega in rad/ns, times in ns.",
+            "--f0 in 1/ns, --frequency-ghz, times in ns.",
         ),
     ] = Units.dimensionless,
     fmt: FormatOpt = OutputFormat.table,
     out: Annotated[
         Path | None, typer.Option("--out", help="Also save the full dataset (.nc netCDF).")
     ] = None,
+    ctx: typer.Context = None,
 ) -> None:
     """Integrate one macrospin with m starting along H; print m_H = m.H/|H| and m.
 
     dimensionless: omega0 = gamma H = 1, rates in omega0, times in 1/omega0.
-    si: --field-mt sets omega0 = gamma mu0 H; --f0 and --omega in rad/ns, times in ns.
+    si: --field-mt sets omega0 = gamma mu0 H; --f0 in 1/ns, --frequency-ghz, times in ns.
     """
     from ..dynamics import MacrospinBatch, simulate
 
     try:
+        flags = {
+            "--chi-deg": chi_deg, "--f0": f0, "--alpha-g": alpha_g, "--alpha-hall": alpha_hall,
+            "--alpha-iso": alpha_iso, "--t-max": t_max, "--points": points, "--method": method,
+            "--rtol": rtol, "--dt": dt,
+        }  # fmt: skip
+        refuse_unused(ctx, "--method", method, {"rtol": ("dopri",), "dt": ("geometric",)})
+        refuse_unused(
+            ctx, "--units", units.value, {"field_mt": ("si",), "frequency_ghz": ("si",),
+                                          "omega": ("dimensionless",)}
+        )  # fmt: skip
+        if units is Units.si:
+            flags.update({"--field-mt": field_mt, "--frequency-ghz": frequency_ghz})
+        else:
+            flags["--omega"] = omega
+        check_flags(FLAGS, flags)
+        if units is Units.si:
+            w0 = abs(GAMMA_ELECTRON) * field_mt * 1e-3  # omega0 = |gamma| mu0 H, rad/s
+            # omega in rad/ns; default: at resonance, omega = omega0
+            w = w0 * 1e-9 if frequency_ghz is None else 2 * math.pi * frequency_ghz
+            rates = {"--f0": f0 * 1e9 / w0, "--frequency-ghz": w * 1e9 / w0}
+            _check_work(t_max * 1e-9 * w0, rates)
+        else:
+            w = omega
+            _check_work(t_max, {"--f0": f0, "--omega": omega})
+        if out is not None:
+            from ..io.store import check_writable
+
+            out = check_writable(out)
         t = _parse_times(times, t_max, points)
+        chi = math.radians(chi_deg)
         h = np.array([math.sin(chi), 0.0, math.cos(chi)])
         axis = h if damping_form is DampingForm.c2 else (0.0, 0.0, 1.0)
         kw = dict(
@@ -118,30 +201,30 @@ def dynamics(
             damping_axis=axis,
         )
         if units is Units.si:
-            if not (math.isfinite(field_mt) and field_mt > 0):
-                raise ValueError(f"--field-mt must be > 0, got {field_mt!r}")
             batch = MacrospinBatch.from_physical(
-                field_tesla=field_mt * 1e-3 * h, f0=f0 * 1e9, omega=omega * 1e9, **kw
+                field_tesla=field_mt * 1e-3 * h, f0=f0 * 1e9, omega=w * 1e9, **kw
             )
             scale = 1e-9
         else:
-            batch = MacrospinBatch.from_angle(chi, f0=f0, omega=omega, **kw)
+            batch = MacrospinBatch.from_angle(chi, f0=f0, omega=w, **kw)
             scale = 1.0
         batch = batch.with_terms([p for p in terms.replace(" ", "").split(",") if p])
-        ds = simulate(
-            batch,
-            None,
-            t * scale,
-            method=method,
-            rtol=rtol,
-            atol=rtol * 1e-2,
-            dt=None if dt is None else dt * scale,
-            progress=fmt is OutputFormat.table,
-        )
+        with numerics("m(t)", flags):
+            ds = simulate(
+                batch,
+                None,
+                t * scale,
+                method=method,
+                rtol=rtol,
+                atol=rtol * 1e-2,
+                dt=None if dt is None else dt * scale,
+                progress=fmt is OutputFormat.table,
+            )
+        finite_result("m(t)", ds.m.values, flags)
         if out is not None:
-            from ..io.store import check_writable, save_dataset
+            from ..io.store import save_dataset
 
-            save_dataset(ds, check_writable(out))
+            save_dataset(ds, out)
     except (ValueError, RuntimeError) as err:
         fail(str(err))
     m = ds.m.values[0]
@@ -151,7 +234,7 @@ def dynamics(
         return
     tu = "ns" if units is Units.si else "1/omega0"
     table = Table(
-        title=f"m(t), chi = {chi:.4g}, f0 = {f0:g}, omega = {omega:g}, alpha_G = {alpha_g:g}"
+        title=f"m(t), chi = {chi_deg:.4g} deg, f0 = {f0:g}, omega = {w:g}, alpha_G = {alpha_g:g}"
     )
     for col in (f"t [{tu}]", "m_H", "m_x", "m_y", "m_z"):
         table.add_column(col, justify="right")

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated
 
 import typer
 
+from .._validation import numerics
+from ..io.schema import Parameter, check_flags
 from ..model import SurfaceModel
 
 
@@ -46,35 +49,89 @@ UnitsOpt = Annotated[
     Units,
     typer.Option(
         "--units",
-        help="si: energies meV, q in rad/um, omega in rad/ns, D in m^2/s, times s. "
+        help="si: energies meV, q in rad/um, frequency in GHz, D in m^2/s, times s. "
         "dimensionless: hbar = v = 1 in the unit of --energy.",
     ),
 ]
 FormatOpt = Annotated[OutputFormat, typer.Option("--format", help="table or json")]
 
 
+#: Largest magnitude of a dimensionless input (energies, q, omega in model units): beyond it the
+#: squares and products of the closed forms leave the floating-point range.
+BIG = 1.0e6
+
+#: The rules of the surface-model flags (the CLI twin of tisot.sweeps.jobs.MODEL_SCHEMA).
+MODEL_FLAGS: dict[str, Parameter] = {
+    "--energy": Parameter(
+        kind=float, units="meV", long_name="Fermi energy", low=0.0, low_open=True, high=BIG
+    ),
+    "--delta-sd": Parameter(kind=float, units="meV", long_name="exchange", low=-BIG, high=BIG),
+    "--mz": Parameter(kind=float, long_name="m_z", low=-1.0, high=1.0),
+    "--alpha": Parameter(
+        kind=float, long_name="disorder", low=0.0, high=1.0, low_open=True, high_open=True
+    ),
+    "--velocity": Parameter(
+        kind=float, units="m s-1", long_name="Dirac velocity", low=0.0, low_open=True,
+        high=299_792_458.0,  # the speed of light
+    ),
+}  # fmt: skip
+
+
+def given(ctx: typer.Context, name: str) -> bool:
+    """True if the parameter ``name`` (its Python name) was set on the command line."""
+    source = ctx.get_parameter_source(name)  # typer may carry its own click: compare names
+    return source is not None and source.name not in ("DEFAULT", "DEFAULT_MAP")
+
+
+def flag_name(ctx: typer.Context, name: str) -> str:
+    """The command-line spelling (``--rtol``) of the parameter ``name``."""
+    for param in ctx.command.params:
+        if param.name == name:
+            return max(param.opts, key=len)
+    return f"--{name.replace('_', '-')}"
+
+
+def refuse_unused(
+    ctx: typer.Context, selector: str, chosen: str, used_by: Mapping[str, tuple[str, ...]]
+) -> None:
+    """Refuse a flag given on the command line that ``selector chosen`` ignores.
+
+    ``used_by`` maps a parameter's Python name to the choices of ``selector`` that use it, e.g.
+    ``refuse_unused(ctx, "--method", method, {"dt": ("geometric",)})``.
+    """
+    for name, users in used_by.items():
+        if chosen not in users and given(ctx, name):
+            raise ValueError(
+                f"{flag_name(ctx, name)} is used only with {selector} {' or '.join(users)}; it "
+                f"has no effect with {selector} {chosen}: leave it out"
+            )
+
+
 def build_model(
     energy: float, delta_sd: float, mz: float, alpha: float, velocity: float, units: Units
 ) -> SurfaceModel:
     """The model the options describe (raises ValueError naming the bad option)."""
-    if not -1.0 <= mz <= 1.0:
-        raise ValueError(f"--mz must lie in [-1, 1], got {mz}")
-    m = (math.sqrt(max(0.0, 1.0 - mz * mz)), 0.0, mz)
+    flags = {"--energy": energy, "--delta-sd": delta_sd, "--mz": mz, "--alpha": alpha}
     if units is Units.si:
-        return SurfaceModel.from_physical(
-            fermi_energy_mev=energy,
-            exchange_energy_mev=delta_sd,
-            magnetization=m,
-            disorder=alpha,
-            velocity=velocity,
+        flags["--velocity"] = velocity
+    check_flags(MODEL_FLAGS, flags)
+    m = (math.sqrt(max(0.0, 1.0 - mz * mz)), 0.0, mz)
+    with numerics("the surface model", flags):
+        if units is Units.si:
+            return SurfaceModel.from_physical(
+                fermi_energy_mev=energy,
+                exchange_energy_mev=delta_sd,
+                magnetization=m,
+                disorder=alpha,
+                velocity=velocity,
+            )
+        return SurfaceModel(
+            fermi_energy=energy, exchange_energy=delta_sd, magnetization=m, disorder=alpha
         )
-    return SurfaceModel(
-        fermi_energy=energy, exchange_energy=delta_sd, magnetization=m, disorder=alpha
-    )
 
 
-def parse_pair(text: str, name: str) -> tuple[float, float]:
-    """'QX,QY' -> (qx, qy)."""
+def parse_pair(text: str, name: str, *, limit: float = BIG) -> tuple[float, float]:
+    """'QX,QY' -> (qx, qy), each finite with magnitude <= ``limit``."""
     parts = [p for p in text.replace(" ", "").split(",") if p]
     try:
         values = tuple(float(p) for p in parts)
@@ -82,6 +139,10 @@ def parse_pair(text: str, name: str) -> tuple[float, float]:
         raise ValueError(f"{name} must be two numbers 'X,Y', got {text!r}") from None
     if len(values) != 2:
         raise ValueError(f"{name} must be two numbers 'X,Y', got {text!r}")
+    if not all(math.isfinite(v) and abs(v) <= limit for v in values):
+        raise ValueError(
+            f"{name} must be two finite numbers of magnitude <= {limit:g}, got {text!r}"
+        )
     return values  # type: ignore[return-value]
 
 

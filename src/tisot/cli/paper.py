@@ -7,7 +7,14 @@ from typing import Annotated
 
 import typer
 
+from ..io.schema import Parameter, check_flags
 from .main import app, fail
+
+#: Caps of the fig3 flags: the panels are 1/omega0 long, sampled at `--points` times.
+FIG3_FLAGS = {
+    "--t-max": Parameter(kind=float, low=0.0, low_open=True, high=1e6),
+    "--points": Parameter(kind=int, low=2, high=10**6),
+}
 
 paper_app = typer.Typer(
     help="Reproduce the figures of Sokolewicz et al., PRB 99, 214444 (2019).",
@@ -15,12 +22,25 @@ paper_app = typer.Typer(
 )
 app.add_typer(paper_app, name="paper")
 
-OutDir = Annotated[Path, typer.Option("--out", help="Folder for the figures and data.")]
+OutDir = Annotated[
+    Path | None,
+    typer.Option("--out", help="Folder for the figures and data (default: paper-output)."),
+]
+DEFAULT_OUT = Path("paper-output")
+
+
+def _out(ctx: typer.Context, out: Path | None) -> Path:
+    """The subcommand's --out, else the one given before it (`tisot paper --out X fig3`)."""
+    if out is not None:
+        return out
+    parent = (ctx.parent.params if ctx.parent is not None else {}).get("out")
+    return parent or DEFAULT_OUT
 
 
 @paper_app.command("fig3")
 def fig3(
-    out: OutDir = Path("paper-output"),
+    ctx: typer.Context,
+    out: OutDir = None,
     t_max: Annotated[
         float, typer.Option("--t-max", help="Duration of the panels, in 1/omega0 (> 0).")
     ] = 1500.0,
@@ -38,9 +58,11 @@ def fig3(
     """
     from ..experiments import fig3 as experiment
 
+    out = _out(ctx, out)
     try:
         from ..io.store import check_writable
 
+        check_flags(FIG3_FLAGS, {"--t-max": t_max, "--points": points})
         check_writable(Path(out) / "fig3.nc")
         ds = experiment.compute(
             t_max=t_max,
@@ -85,11 +107,11 @@ def paper_callback(
 ) -> None:
     """Reproduce the paper: `tisot paper --out DIR` runs everything; subcommands run one part."""
     if ctx.invoked_subcommand is None:
-        _reproduce_all(out or Path("paper-output"), progress)
+        _reproduce_all(out or DEFAULT_OUT, progress)
 
 
 @paper_app.command("all")
-def paper_all(out: OutDir = Path("paper-output"), progress: ProgressOpt = None) -> None:
+def paper_all(ctx: typer.Context, out: OutDir = None, progress: ProgressOpt = None) -> None:
     """Everything the paper shows: Fig. 3 (both panels, Eq. C2 variant, settling), Eq. (19), the
     estimate below Eq. (17) and the closed forms against the exact ladder, with report.md."""
-    _reproduce_all(out, progress)
+    _reproduce_all(_out(ctx, out), progress)

@@ -21,13 +21,27 @@ OutOpt = Annotated[
 ]
 
 
-def _load(config: Path):
-    from ..io import load_config
+def _load(config: Path, out: Path | None):
+    """The validated config; its output (``--out`` or output.path) checked to be writable and
+    not the config itself."""
+    from ..io import check_writable, load_config
 
     try:
-        return load_config(config)
+        cfg = load_config(config)
+        path = out or cfg.output.path
+        if path is not None:
+            check_writable(path, inputs=(config,))
+        return cfg
     except ValueError as err:
         fail(f"{config}: {err}")
+
+
+def _one_line(err: BaseException) -> str:
+    """A failure of any kind as one line: its message, or its type when it has none."""
+    text = " ".join(str(err).split())
+    if isinstance(err, ValueError):
+        return text
+    return f"{type(err).__name__}: {text}" if text else type(err).__name__
 
 
 def _summary(ds) -> None:
@@ -53,11 +67,11 @@ def run(config: ConfigArg, out: OutOpt = None) -> None:
     """Run the one calculation a config describes; print it, write it if an output is given."""
     from ..sweeps import run_point
 
-    cfg = _load(config)
+    cfg = _load(config, out)
     try:
         ds = run_point(cfg, out=out)
-    except ValueError as err:
-        fail(str(err))
+    except Exception as err:  # any failure of the job: one line, never a traceback
+        fail(_one_line(err))
     _summary(ds)
     path = out or cfg.output.path
     if path is not None:
@@ -89,21 +103,62 @@ def sweep(
         bool | None,
         typer.Option("--progress/--no-progress", help="Progress bar (default: on a terminal)."),
     ] = None,
+    wait: Annotated[
+        bool,
+        typer.Option("--wait", help="If another sweep writes the same output, wait for it."),
+    ] = False,
+    allow_mixed: Annotated[
+        bool,
+        typer.Option(
+            "--allow-mixed",
+            help="Resume over chunks computed by another code version (recorded in the file).",
+        ),
+    ] = False,
+    worker_timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--worker-timeout",
+            help="Seconds with no dask worker before the sweep stops (default 60; chunks kept).",
+        ),
+    ] = None,
 ) -> None:
     """Run a config's [sweep] grid on Dask, chunk by chunk; a killed sweep resumes on rerun."""
+    from ..io.config import WORKER_TIMEOUT
     from ..sweeps import run_sweep
 
     if scheduler and workers:
         fail("--workers sizes the local cluster; with --scheduler the cluster's own workers run")
-    cfg = _load(config)
+    if worker_timeout is not None:
+        try:
+            WORKER_TIMEOUT.check("--worker-timeout", worker_timeout)
+        except ValueError as err:
+            fail(str(err))
+    cfg = _load(config, out)
     if out is None and cfg.output.path is None:
         fail(f"{config}: no output path; give --out FILE.nc or set output.path")
+
+    def waiting(holder: dict) -> None:
+        typer.secho(
+            f"waiting for the sweep of process {holder.get('pid', '?')} on the same output",
+            err=True,
+            fg=typer.colors.YELLOW,
+        )
+
     try:
         ds = run_sweep(
-            cfg, out=out, workers=workers, scheduler=scheduler, fresh=fresh, progress=progress
+            cfg,
+            out=out,
+            workers=workers,
+            scheduler=scheduler,
+            fresh=fresh,
+            progress=progress,
+            wait=wait,
+            allow_mixed=allow_mixed,
+            worker_timeout=worker_timeout,
+            on_wait=waiting,
         )
-    except ValueError as err:
-        fail(str(err))
+    except Exception as err:  # any failure of a job or of the cluster: one line
+        fail(_one_line(err))
     except KeyboardInterrupt:
         from ..sweeps import ChunkStore
 

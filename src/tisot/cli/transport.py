@@ -11,11 +11,15 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from .._validation import finite_result, numerics
+from ..io.schema import Parameter, check_flags
 from ..model import RegimeWarning
 from ..model.surface import UNIT_LABELS
 from ..response import response_tensor
+from ..sweeps.jobs import METHOD_SCHEMA
 from .main import app, fail
 from .options import (
+    BIG,
     Alpha,
     DeltaSd,
     Energy,
@@ -27,8 +31,34 @@ from .options import (
     Velocity,
     build_model,
     parse_pair,
+    refuse_unused,
     to_model_units,
 )
+
+#: The response flags: the config's [method] rules, and caps on the drive.
+RESPONSE_FLAGS = {
+    "--method": METHOD_SCHEMA["name"],
+    "--rtol": METHOD_SCHEMA["rtol"],
+    "--cutoff": METHOD_SCHEMA["cutoff"],
+    "--omega": Parameter(kind=float, long_name="omega in model units", low=0.0, high=BIG),
+    "--frequency-ghz": Parameter(kind=float, units="GHz", long_name="f", low=0.0, high=BIG),
+}
+
+
+def _transport(model, units: Units, **inputs) -> dict:
+    """The transport coefficients, every one finite (else an error naming the input)."""
+    names = {f"--{k.replace('_', '-')}": v for k, v in inputs.items()}
+    with numerics("the transport coefficients", names):
+        coeffs = model.transport(units.value).as_dict()
+    for key, value in coeffs.items():
+        finite_result(key, value, names)
+    return coeffs
+
+
+def given_omega(ctx) -> bool:
+    from .options import given
+
+    return given(ctx, "omega")
 
 
 def _emit_warnings(caught) -> None:
@@ -49,16 +79,18 @@ def transport(
     velocity: Velocity = 1.0e6,
     units: UnitsOpt = Units.dimensionless,
     fmt: FormatOpt = OutputFormat.table,
+    ctx: typer.Context = None,
 ) -> None:
     """sigma0, sigma_H (Eq. 9), D, tau_tr and the mean free path ell = sqrt(D tau_tr)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
+            refuse_unused(ctx, "--units", units.value, {"velocity": ("si",)})
             model = build_model(energy, delta_sd, mz, alpha, velocity, units)
+            coeffs = _transport(model, units, energy=energy, delta_sd=delta_sd, velocity=velocity)
         except ValueError as err:
             fail(str(err))
     _emit_warnings(caught)
-    coeffs = model.transport(units.value).as_dict()
     labels = UNIT_LABELS[units.value]
     if fmt is OutputFormat.json:
         coeffs["units"] = labels
@@ -81,8 +113,12 @@ def response(
     velocity: Velocity = 1.0e6,
     q: Annotated[str, typer.Option("--q", help="Wavevector 'QX,QY' (rad/um in si).")] = "0.001,0",
     omega: Annotated[
-        float, typer.Option("--omega", help="Angular frequency >= 0 (rad/ns in si).")
+        float, typer.Option("--omega", help="Angular frequency >= 0 (dimensionless units only).")
     ] = 0.0,
+    frequency_ghz: Annotated[
+        float | None,
+        typer.Option("--frequency-ghz", help="Drive frequency f = omega / 2 pi in GHz (si only)."),
+    ] = None,
     method: Annotated[
         str, typer.Option("--method", help="analytic (App. B) or ladder (exact).")
     ] = "analytic",
@@ -92,19 +128,44 @@ def response(
     ] = 5.0,
     units: UnitsOpt = Units.dimensionless,
     fmt: FormatOpt = OutputFormat.table,
+    ctx: typer.Context = None,
 ) -> None:
     """The response tensor K(q, omega) of Eq. (8)."""
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
+            check_flags(
+                RESPONSE_FLAGS,
+                {"--method": method, "--omega": omega, "--frequency-ghz": frequency_ghz},
+            )
+            refuse_unused(ctx, "--method", method, {"rtol": ("ladder",), "cutoff": ("ladder",)})
+            refuse_unused(
+                ctx, "--units", units.value, {"velocity": ("si",), "frequency_ghz": ("si",)}
+            )
+            if units is Units.si and given_omega(ctx):
+                raise ValueError(
+                    "--omega is the dimensionless angular frequency; with --units si give the "
+                    "frequency in GHz: --frequency-ghz F"
+                )
+            options = {}
+            if method == "ladder":
+                options = check_flags(RESPONSE_FLAGS, {"--rtol": rtol, "--cutoff": cutoff})
+                options = {"rtol": options["--rtol"], "cutoff": options["--cutoff"]}
             model = build_model(energy, delta_sd, mz, alpha, velocity, units)
-            qm, wm = to_model_units(model, parse_pair(q, "--q"), omega, units)
-            options = {"rtol": rtol, "cutoff": cutoff} if method == "ladder" else {}
-            K = response_tensor(model, np.array(qm), wm, method=method, **options)
+            qq = parse_pair(q, "--q")
+            w = omega if units is Units.dimensionless else 2 * np.pi * (frequency_ghz or 0.0)
+            inputs = {"--q": q, "--omega": omega, "--energy": energy, "--delta-sd": delta_sd}
+            if units is Units.si:
+                inputs = {**inputs, "--frequency-ghz": frequency_ghz, "--velocity": velocity}
+                del inputs["--omega"]
+            with numerics("K(q, omega)", inputs):
+                qm, wm = to_model_units(model, qq, w, units)  # 2 pi f in rad/ns
+                K = response_tensor(model, np.array(qm), wm, method=method, **options)
+            finite_result("K(q, omega)", K, inputs)
+            coeffs = _transport(model, units, energy=energy, delta_sd=delta_sd, velocity=velocity)
         except (ValueError, NotImplementedError) as err:
             fail(str(err))
     _emit_warnings(caught)
-    coeffs = model.transport(units.value).as_dict()
     if fmt is OutputFormat.json:
         out = {
             "K": {"re": K.real.tolist(), "im": K.imag.tolist()},

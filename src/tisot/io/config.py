@@ -28,6 +28,7 @@ result goes and how it is computed::
     [execution]
     workers = 2                        # embedded dask LocalCluster
     scheduler = ""                     # or "tcp://host:8786": an external dask cluster
+    worker_timeout = 60.0              # s with no worker left before the sweep stops
 
 Every error names the offending key and says what it accepts. The core never reads files:
 :func:`load_config` is the only function here that touches the disk.
@@ -52,10 +53,14 @@ from .schema import Parameter, Schema, resolve_section
 _TOP_LEVEL = ("calculation", "sweep", "output", "execution")
 _SWEEP_KEYS = ("chunk_size", "axes")
 _OUTPUT_KEYS = ("path", "format")
-_EXECUTION_KEYS = ("workers", "scheduler", "processes")
+_EXECUTION_KEYS = ("workers", "scheduler", "processes", "worker_timeout")
 FORMATS = ("netcdf", "zarr")
 #: The largest grid a config may request (points); beyond it, split the sweep.
 MAX_POINTS = 50_000_000
+#: execution.worker_timeout: seconds a sweep waits with no worker before it stops.
+WORKER_TIMEOUT = Parameter(
+    kind=float, default=60.0, units="s", long_name="wait with no worker", low=0.0, high=86400.0
+)
 
 
 @dataclass(frozen=True)
@@ -118,6 +123,8 @@ class ExecutionSpec:
     workers: int | None = None
     scheduler: str | None = None
     processes: bool = True
+    #: seconds with no worker before a sweep stops, keeping its chunks (None: the default, 60)
+    worker_timeout: float | None = None
 
 
 @dataclass(frozen=True)
@@ -158,6 +165,7 @@ class RunConfig:
             "workers": self.execution.workers,
             "scheduler": self.execution.scheduler,
             "processes": self.execution.processes,
+            "worker_timeout": self.execution.worker_timeout,
         }
         execution = {k: v for k, v in execution.items() if v is not None}
         if execution:
@@ -320,7 +328,12 @@ def _execution(data: Mapping) -> ExecutionSpec:
     processes = table.get("processes", True)
     if not isinstance(processes, bool):
         raise ValueError(f"execution.processes must be true or false, got {processes!r}")
-    return ExecutionSpec(workers=workers, scheduler=scheduler, processes=processes)
+    timeout = table.get("worker_timeout")
+    if timeout is not None:
+        timeout = WORKER_TIMEOUT.check("execution.worker_timeout", timeout)
+    return ExecutionSpec(
+        workers=workers, scheduler=scheduler, processes=processes, worker_timeout=timeout
+    )
 
 
 def parse_config(data: Mapping[str, Any], *, base: Path | None = None) -> RunConfig:

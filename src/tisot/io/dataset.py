@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import hashlib
 import subprocess
 from pathlib import Path
 
@@ -52,6 +53,26 @@ def git_commit() -> str:
     except (OSError, subprocess.SubprocessError):
         return "none"
     return commit.stdout.strip() + ("-dirty" if dirty.stdout.strip() else "")
+
+
+@functools.cache
+def source_hash() -> str:
+    """SHA-256 (first 12 hex digits) of tisot's Python sources: changes exactly when the code
+    does, committed or not, unlike the git commit of a modified checkout."""
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for path in sorted(root.rglob("*.py")):
+        digest.update(path.relative_to(root).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def code_version() -> str:
+    """What computed a result, ``"<tisot version>+src.<source hash>"``; a sweep's chunks carry
+    it, so that a resume never mixes in chunks of other code unknowingly."""
+    from .. import __version__
+
+    return f"{__version__}+src.{source_hash()}"
 
 
 def utc_now() -> str:

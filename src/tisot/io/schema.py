@@ -1,9 +1,29 @@
-"""Typed, range-checked parameters: the vocabulary in which run configs are validated.
+"""Typed, range-checked parameters: the one vocabulary in which every input is validated.
 
 A calculation (see :mod:`tisot.sweeps.registry`) declares its parameters as
 ``{section: {key: Parameter}}``; :func:`tisot.io.config.parse_config` checks a TOML file against
 that schema. Every parameter carries its unit and a ``long_name`` so that a swept parameter becomes
 a labelled xarray coordinate without further work.
+
+Command-line flags go through the same :class:`Parameter` objects, so a flag and the config key
+it mirrors accept exactly the same values, and the message names the flag::
+
+    from tisot.io.schema import Parameter, check_flags
+
+    FLAGS = {
+        "--period-um": DRIVE_SCHEMA["period_um"],          # reuse the config key's rules
+        "--harmonics": Parameter(kind=int, default=64, low=1, high=4096),  # a cap on the size
+    }
+    try:
+        values = check_flags(FLAGS, {"--period-um": period_um, "--harmonics": harmonics})
+    except ValueError as err:
+        fail(str(err))                                     # "--harmonics must be an integer ..."
+
+A command that also needs a memory or work estimate before it starts uses
+:func:`tisot._validation.check_memory` / :func:`tisot._validation.check_work`; one whose numbers
+can overflow wraps the computation in :func:`tisot._validation.numerics` so that the error names
+the input that caused it. Flags that only some methods use are refused under the others with
+:func:`tisot.cli.options.refuse_unused`.
 """
 
 from __future__ import annotations
@@ -121,3 +141,25 @@ def resolve_section(
         else:
             resolved[key] = param.default
     return resolved
+
+
+def check_flag(flag: str, param: Parameter, value: Any) -> Any:
+    """Check one command-line value against ``param``: the config key's rules, the flag's name.
+
+    Raises ValueError ``--flag must be <allowed>, got <value>``.
+    """
+    return param.check(flag, value)
+
+
+def check_flags(flags: Mapping[str, Parameter], values: Mapping[str, Any]) -> dict[str, Any]:
+    """Check each ``{"--flag": value}`` against ``flags["--flag"]`` (``None`` values: not given).
+
+    Returns the checked values; the first bad one raises ValueError naming its flag.
+    """
+    unknown = sorted(set(values) - set(flags))
+    if unknown:
+        raise KeyError(f"no Parameter declared for {unknown[0]}")
+    return {
+        flag: value if value is None else check_flag(flag, flags[flag], value)
+        for flag, value in values.items()
+    }

@@ -24,16 +24,45 @@ NETCDF_ENGINE = "h5netcdf"
 ZARR_FORMAT = 2
 
 
-def check_writable(path: Path) -> Path:
+def check_writable(
+    path: Path,
+    *,
+    inputs: tuple[str | os.PathLike, ...] = (),
+    create_parents: bool = True,
+) -> Path:
     """Fail early, before any computation, if ``path`` cannot be written.
 
-    Creates missing parent folders. Raises ValueError naming the path and what to do.
+    Parameters
+    ----------
+    path
+        the output file (or ``.zarr`` store).
+    inputs
+        files the command reads (a config, a device file): an output that is one of them is
+        refused, so that a run never overwrites its own input.
+    create_parents
+        create missing parent folders (outputs); False: a missing folder is an error (figures,
+        ``--plot``, whose folder the user is expected to have).
+
+    Raises ValueError naming the path and what to do.
     """
     path = Path(path).expanduser().absolute()
+    for given in inputs:
+        source = Path(given).expanduser().absolute()
+        same = source == path or (path.exists() and source.exists() and path.samefile(source))
+        if same:
+            raise ValueError(
+                f"output path {str(path)!r} is an input of this command; writing it would "
+                "overwrite the input: choose another output name"
+            )
     if path.suffix == ".zarr":
         require_zarr()
     if path.is_dir() and path.suffix != ".zarr":
         raise ValueError(f"output path {str(path)!r} is a folder; give a file name like out.nc")
+    if not create_parents and not path.parent.is_dir():
+        raise ValueError(
+            f"cannot write {str(path)!r}: the folder {str(path.parent)!r} does not exist; "
+            "create it first or choose another path"
+        )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.probe"):

@@ -7,28 +7,53 @@ config's fingerprint, so a later run of the same config skips the chunks already
 of a different config refuses to mix its chunks in. The final dataset is always assembled from
 the chunk files, whether they came from one session or several, so a resumed sweep gives the same
 numbers as an uninterrupted one.
+
+Concurrency and code changes:
+
+* one sweep at a time per output: :meth:`ChunkStore.lock` takes an exclusive ``flock`` on
+  ``OUT.chunks.lock``, which names the holder's process id. A second sweep on the same output
+  refuses (naming that PID) or waits for it (``wait=True``). The kernel drops the lock of a
+  process that dies, so a killed sweep leaves no lock to clean up; its file is taken over.
+* every chunk file carries the code version (:func:`tisot.io.dataset.code_version`) and the
+  config fingerprint; the manifest lists every version that wrote chunks. Resuming with another
+  code version is refused unless ``allow_mixed=True``, and the dataset records all of them
+  (``code_versions`` attribute).
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import io
 import json
+import math
 import os
 import shutil
+import socket
+import time
 import warnings
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import xarray as xr
 
+from .._validation import finite_result
 from ..io.config import RunConfig
-from ..io.dataset import git_commit, provenance, utc_now
+from ..io.dataset import code_version, git_commit, provenance, utc_now
 from ..io.store import atomic_write_text
 from ..model import RegimeWarning
 from .registry import Job
 
 REGIME_VAR = "regime_warnings"
+#: Names of the bookkeeping entries of a chunk file (not outputs).
+_VERSION_KEY = "__tisot_code_version__"
+_FINGERPRINT_KEY = "__config_fingerprint__"
+
+
+class SweepBusy(ValueError):
+    """Another live process is running a sweep on the same output."""
 
 
 def _point_label(point: dict) -> str:
@@ -79,13 +104,41 @@ def _checked(job: Job, config: RunConfig, result: dict, n_regime: int) -> dict[s
     return result
 
 
+def _check_finite(job: Job, config: RunConfig, point: dict, result: dict) -> None:
+    """A non-finite output is an error that names the input most likely to blame.
+
+    (Only the input parameters are suspects: numbers far from their defaults come first.)
+    """
+    schema = job.schema
+    params = config.at(point)
+    suspects = {}
+    for section, keys in schema.items():
+        for key, param in keys.items():
+            value = params[section][key]
+            if param.kind is float and isinstance(value, int | float):
+                ref = abs(param.default) if param.default else 1.0
+                suspects[f"{section}.{key}"] = value / ref if math.isfinite(ref) else value
+    labels = {k: params[k.split(".")[0]][k.split(".")[1]] for k in suspects}
+    for name, value in result.items():
+        try:
+            finite_result(f"{job.name}: output {name}", value, suspects)
+        except ValueError as err:
+            # name the real value, not its ratio to the default
+            text = str(err)
+            for k, v in labels.items():
+                text = text.replace(f"{k} = {suspects[k]!r}", f"{k} = {v!r}")
+            raise ValueError(f"{text} (at {_point_label(point)})") from None
+
+
 def compute_point(job: Job, config: RunConfig, point: dict) -> dict[str, np.ndarray]:
     """Run ``job`` at one grid point; RegimeWarnings are counted (``regime_warnings``), not lost.
 
     Errors are re-raised with the grid point they happened at.
     """
     (result,), (n_regime,) = _run(job, config, [point])
-    return _checked(job, config, result, n_regime)
+    result = _checked(job, config, result, n_regime)
+    _check_finite(job, config, point, result)
+    return result
 
 
 def compute_chunk(job: Job, config: RunConfig, chunk: int) -> dict[str, np.ndarray]:
@@ -94,10 +147,21 @@ def compute_chunk(job: Job, config: RunConfig, chunk: int) -> dict[str, np.ndarr
     points = [sweep.point(i) for i in sweep.chunk_indices(chunk)]
     results, counts = _run(job, config, points)
     rows = [_checked(job, config, r, n) for r, n in zip(results, counts, strict=True)]
+    for point, row in zip(points, rows, strict=True):
+        _check_finite(job, config, point, row)
     return {k: np.stack([r[k] for r in rows]) for k in rows[0]}
 
 
 # ------------------------------------------------------------------------------- on disk
+def _process_start(pid: int) -> str | None:
+    """The start time of process ``pid`` (Linux /proc), to tell a reused PID from its holder."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    return stat.rsplit(")", 1)[1].split()[19]
+
+
 @dataclass(frozen=True)
 class ChunkStore:
     """The folder of finished chunks of one sweep (``OUT.chunks/``)."""
@@ -112,17 +176,94 @@ class ChunkStore:
     def manifest_path(self) -> Path:
         return self.folder / "manifest.json"
 
+    @property
+    def lock_path(self) -> Path:
+        return self.folder.with_name(self.folder.name + ".lock")
+
     def path(self, chunk: int) -> Path:
         return self.folder / f"chunk-{chunk:06d}.npz"
 
-    def open(self, config: RunConfig, *, fresh: bool = False) -> dict:
+    def holder(self) -> dict:
+        """What the lock file says about the sweep holding it (``{}`` if unreadable)."""
+        try:
+            return json.loads(self.lock_path.read_text())
+        except (OSError, ValueError):
+            return {}
+
+    @contextlib.contextmanager
+    def lock(
+        self,
+        *,
+        wait: bool = False,
+        poll: float = 0.5,
+        on_wait: Callable[[dict], None] | None = None,
+    ) -> Iterator[None]:
+        """Hold the output for this process: one sweep at a time writes the chunks and the file.
+
+        A second sweep raises :class:`SweepBusy` naming the holder's PID, or, with ``wait=True``,
+        polls every ``poll`` seconds until the holder is done (``on_wait(holder)`` is called
+        once). The kernel releases the lock of a process that dies (SIGKILL included), so a dead
+        holder's lock file is simply taken over.
+        """
+        self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+        told = False
+        while True:
+            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                os.close(fd)
+                holder = self.holder()
+                if not wait:
+                    raise SweepBusy(self._busy_message(holder)) from None
+                if not told and on_wait is not None:
+                    on_wait(holder)
+                told = True
+                time.sleep(poll)
+                continue
+            try:  # the holder may have removed the file between our open and our flock
+                same = os.fstat(fd).st_ino == os.stat(self.lock_path).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                break
+            os.close(fd)
+        info = {
+            "pid": os.getpid(),
+            "host": socket.gethostname(),
+            "process_start": _process_start(os.getpid()),
+            "since": utc_now(),
+        }
+        os.ftruncate(fd, 0)
+        os.write(fd, json.dumps(info).encode())
+        try:
+            yield
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(self.lock_path)
+            os.close(fd)  # releases the flock
+
+    def _busy_message(self, holder: dict) -> str:
+        who = f"process {holder['pid']}" if "pid" in holder else "another process"
+        if holder.get("host") and holder["host"] != socket.gethostname():
+            who += f" on {holder['host']}"
+        since = f" since {holder['since']}" if "since" in holder else ""
+        return (
+            f"another sweep ({who}{since}) is writing {str(self.folder)!r}; wait for it to "
+            "finish, rerun with --wait to start after it, or choose another output path"
+        )
+
+    def open(self, config: RunConfig, *, fresh: bool = False, allow_mixed: bool = False) -> dict:
         """Create the folder or check that it belongs to ``config``; return the manifest.
 
-        ``fresh=True`` discards chunks from an earlier run first.
+        ``fresh=True`` discards chunks from an earlier run first. Chunks written by another code
+        version are refused unless ``allow_mixed`` (the manifest then lists both versions).
+        Call it with the :meth:`lock` held.
         """
         if fresh:
             self.remove()
         fingerprint = config.fingerprint()
+        version = code_version()
         if self.manifest_path.exists():
             manifest = json.loads(self.manifest_path.read_text())
             if manifest.get("fingerprint") != fingerprint:
@@ -130,6 +271,17 @@ class ChunkStore:
                     f"{str(self.folder)!r} holds chunks of a different sweep (another config); "
                     "rerun with --fresh to discard them, or choose another output path"
                 )
+            versions = manifest.setdefault("code_versions", [])
+            if version not in versions:
+                if versions and not allow_mixed:
+                    raise ValueError(
+                        f"{str(self.folder)!r} holds chunks computed by another code version "
+                        f"({', '.join(versions)}; this is {version}); rerun with --fresh to "
+                        "recompute them, or with --allow-mixed to keep them (the dataset then "
+                        "records every version)"
+                    )
+                versions.append(version)
+                atomic_write_text(self.manifest_path, json.dumps(manifest, indent=1))
             for stale in self.folder.glob(".chunk-*.tmp-*"):  # a write cut short by a kill
                 stale.unlink(missing_ok=True)
             return manifest
@@ -140,6 +292,7 @@ class ChunkStore:
             "n_chunks": config.sweep.n_chunks,
             "date_created": utc_now(),
             "git_commit": git_commit(),
+            "code_versions": [version],
         }
         atomic_write_text(self.manifest_path, json.dumps(manifest, indent=1))
         return manifest
@@ -149,11 +302,17 @@ class ChunkStore:
         return {i for i in range(n_chunks) if self.path(i).exists()}
 
     def write(self, chunk: int, data: dict[str, np.ndarray]) -> None:
-        """Write one chunk atomically (temp file in the folder, then rename)."""
+        """Write one chunk atomically (temp file in the folder, then rename), with the code
+        version and the config fingerprint of the manifest."""
+        manifest = json.loads(self.manifest_path.read_text())
         path = self.path(chunk)
         tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
         buffer = io.BytesIO()
-        np.savez(buffer, **data)
+        meta = {
+            _VERSION_KEY: np.array(code_version()),
+            _FINGERPRINT_KEY: np.array(manifest["fingerprint"]),
+        }
+        np.savez(buffer, **data, **meta)
         try:
             tmp.write_bytes(buffer.getvalue())
             os.replace(tmp, path)
@@ -161,8 +320,23 @@ class ChunkStore:
             tmp.unlink(missing_ok=True)
 
     def read(self, chunk: int) -> dict[str, np.ndarray]:
+        """The outputs of one chunk (checked to belong to this folder's config)."""
+        data, _ = self.read_with_version(chunk)
+        return data
+
+    def read_with_version(self, chunk: int) -> tuple[dict[str, np.ndarray], str]:
+        """The outputs of one chunk and the code version that computed it."""
         with np.load(self.path(chunk)) as f:
-            return {k: f[k] for k in f.files}
+            data = {k: f[k] for k in f.files}
+        version = str(data.pop(_VERSION_KEY, "unknown"))
+        fingerprint = data.pop(_FINGERPRINT_KEY, None)
+        expected = json.loads(self.manifest_path.read_text())["fingerprint"]
+        if fingerprint is not None and str(fingerprint) != expected:
+            raise ValueError(
+                f"{str(self.path(chunk))!r} belongs to another config than its folder; rerun "
+                "with --fresh to recompute the sweep"
+            )
+        return data, version
 
     def remove(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
@@ -176,11 +350,13 @@ def build_dataset(
     *,
     date_created: str | None = None,
     commit: str | None = None,
+    code_versions: list[str] | None = None,
 ) -> xr.Dataset:
     """The labelled dataset: grid coordinates, units, provenance.
 
     ``data`` maps each output to an array of shape ``grid shape + extra dims`` (grid shape () for
-    a single run).
+    a single run). ``code_versions``: every code version that computed part of it (default:
+    this one), recorded in the ``code_versions`` attribute.
     """
     axes = config.sweep.axes if config.sweep is not None else ()
     grid_dims = tuple(a.dim for a in axes)
@@ -208,6 +384,7 @@ def build_dataset(
         title=job.title(config.parameters), config_toml=config.to_toml(), date_created=date_created
     )
     attrs["calculation"] = config.calculation
+    attrs["code_versions"] = ", ".join(code_versions or [code_version()])
     if commit is not None and commit != attrs["git_commit"]:
         attrs["git_commit"] = f"{commit} (resumed at {attrs['git_commit']})"
     return xr.Dataset(data_vars, coords=coords, attrs=attrs)

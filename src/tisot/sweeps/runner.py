@@ -6,6 +6,10 @@ client writes every finished chunk to its own file at once (see :mod:`tisot.swee
 a sweep killed at any moment resumes where it stopped, and the final dataset, assembled from the
 chunk files, is identical to that of an uninterrupted run. The final file is written atomically
 and the chunk folder removed only after it is in place.
+
+Faults end in one :class:`SweepStopped` error (a ValueError) that says how to resume: the
+scheduler lost, or no worker left for ``worker_timeout`` seconds; the finished chunks stay on
+disk. Only one sweep at a time writes an output (see :meth:`ChunkStore.lock`).
 """
 
 from __future__ import annotations
@@ -13,7 +17,8 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -27,6 +32,36 @@ from .registry import get_job
 
 #: Seconds to wait for an external scheduler before giving up.
 CONNECT_TIMEOUT = "10s"
+#: Seconds a sweep waits with no worker connected before it stops (chunks kept).
+WORKER_TIMEOUT = 60.0
+#: How often (seconds) the client looks at the cluster while it waits for chunks.
+POLL = 0.5
+_DASK_LOGGERS = ("distributed", "tornado", "asyncio")
+
+
+class SweepStopped(ValueError):
+    """A sweep stopped before the end (cluster lost); the finished chunks are kept."""
+
+
+@contextlib.contextmanager
+def quiet_dask() -> Iterator[Callable[[], None]]:
+    """Yield a function that silences dask's and tornado's logging; restore it on exit.
+
+    Called when an interrupt or a fault is on its way out, so that the cluster's shutdown adds
+    no worker tracebacks to tisot's one-line message.
+    """
+    loggers = [logging.getLogger(name) for name in _DASK_LOGGERS]
+    levels = [lg.level for lg in loggers]
+
+    def silence() -> None:
+        for lg in loggers:
+            lg.setLevel(logging.CRITICAL + 1)
+
+    try:
+        yield silence
+    finally:
+        for lg, level in zip(loggers, levels, strict=True):
+            lg.setLevel(level)
 
 
 def default_workers() -> int:
@@ -58,26 +93,51 @@ def dask_client(
                 "`dask scheduler` and `dask worker ADDRESS`, or leave out --scheduler to use a "
                 "local cluster"
             ) from None
-        try:
-            yield client
-        finally:
-            client.close()
+        with quiet_dask() as silence:
+            try:
+                yield client
+            except BaseException:
+                silence()
+                raise
+            finally:
+                client.close()
         return
     n = workers or default_workers()
     # one compiled thread per worker: the sweep, not numba's prange, uses the cores
     extra = {"env": {"NUMBA_NUM_THREADS": "1"}} if processes else {}
-    with (
-        LocalCluster(
+    with _workers_ignore_sigint(processes):  # Ctrl-C reaches tisot, not the worker processes
+        cluster = LocalCluster(
             n_workers=n,
             threads_per_worker=1,
             processes=processes,
             dashboard_address=None,
             silence_logs=logging.CRITICAL,  # task errors reach the client; shutdown chatter not
             **extra,
-        ) as cluster,
-        Client(cluster) as client,
-    ):
-        yield client
+        )
+    with quiet_dask() as silence, cluster, Client(cluster) as client:
+        try:
+            yield client
+        except BaseException:
+            silence()
+            raise
+
+
+@contextlib.contextmanager
+def _workers_ignore_sigint(processes: bool) -> Iterator[None]:
+    """Start worker processes with SIGINT ignored (inherited across exec): a Ctrl-C at the
+    terminal, sent to the whole process group, then stops only the client, which cancels the
+    tasks and closes the cluster, instead of every worker printing its own traceback."""
+    import signal
+    import threading
+
+    if not processes or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _with_overrides(config: RunConfig, out, workers, scheduler) -> RunConfig:
@@ -92,6 +152,7 @@ def _with_overrides(config: RunConfig, out, workers, scheduler) -> RunConfig:
                 workers=workers if workers is not None else ex.workers,
                 scheduler=scheduler if scheduler is not None else ex.scheduler,
                 processes=ex.processes,
+                worker_timeout=ex.worker_timeout,
             ),
         )
     return config
@@ -125,6 +186,10 @@ def run_sweep(
     client=None,
     fresh: bool = False,
     progress: bool | None = None,
+    wait: bool = False,
+    allow_mixed: bool = False,
+    worker_timeout: float | None = None,
+    on_wait: Callable[[dict], None] | None = None,
 ) -> xr.Dataset:
     """Run the grid of ``config`` on Dask, chunk by chunk, resumable; return the dataset.
 
@@ -145,6 +210,22 @@ def run_sweep(
         discard chunks of an earlier, interrupted run instead of resuming from them.
     progress
         show the rich progress bar (default: only on a terminal).
+    wait
+        if another sweep is writing the same output, wait for it instead of refusing
+        (``on_wait(holder)`` is called once, with the holder's PID and start time).
+    allow_mixed
+        resume over chunks written by another code version (else refused); the dataset's
+        ``code_versions`` attribute lists every version that contributed.
+    worker_timeout
+        seconds without any worker before the sweep stops (default ``execution.worker_timeout``,
+        else :data:`WORKER_TIMEOUT`); the finished chunks are kept.
+
+    Raises
+    ------
+    SweepBusy
+        another live process holds the output (``wait=False``).
+    SweepStopped
+        the scheduler was lost or no worker was left; the message says how to resume.
 
     Returns
     -------
@@ -156,19 +237,29 @@ def run_sweep(
     if config.sweep is None:
         raise ValueError("the config has no [sweep] section: add [sweep.axes] or use `tisot run`")
     job = get_job(config.calculation)
-    sweep = config.sweep
     path = config.output.path
-    store = None
-    manifest = {}
-    if path is not None:
-        path = check_writable(path)
-        store = ChunkStore.next_to(path)
-        manifest = store.open(config, fresh=fresh)
+    if path is None:
+        return _sweep(job, config, None, client, progress, worker_timeout)
+    path = check_writable(path)
+    store = ChunkStore.next_to(path)
+    with store.lock(wait=wait, on_wait=on_wait):
+        manifest = store.open(config, fresh=fresh, allow_mixed=allow_mixed)
+        ds = _sweep(job, config, store, client, progress, worker_timeout, manifest=manifest)
+        save_dataset(ds, path, format=config.output.format)
+        store.remove()
+    return ds
+
+
+def _sweep(job, config, store, client, progress, worker_timeout, *, manifest=None) -> xr.Dataset:
+    """Compute the chunks not yet in ``store`` (all of them without one) and assemble."""
+    sweep = config.sweep
+    manifest = manifest or {}
     done = store.done(sweep.n_chunks) if store else set()
     results = {}
     todo = [i for i in range(sweep.n_chunks) if i not in done]
+    ex = config.execution
+    timeout = worker_timeout if worker_timeout is not None else ex.worker_timeout
     if todo:
-        ex = config.execution
         context = (
             contextlib.nullcontext(client)
             if client is not None
@@ -177,41 +268,103 @@ def run_sweep(
         bar, task = chunk_progress(
             sweep.n_chunks, done=len(done), description=config.calculation, enabled=progress
         )
+        resume = _resume_hint(store)
         with context as c, bar:
-            for chunk, data in _execute(c, job, config, todo):
+            for chunk, data in _execute(c, job, config, todo, timeout=timeout, resume=resume):
                 if store is not None:
                     store.write(chunk, data)
                 else:
                     results[chunk] = data
                 bar.advance(task)
-    chunks = [store.read(i) if store is not None else results[i] for i in range(sweep.n_chunks)]
-    ds = assemble(
+    chunks, versions = [], []
+    for i in range(sweep.n_chunks):
+        if store is None:
+            chunks.append(results[i])
+            continue
+        data, version = store.read_with_version(i)
+        chunks.append(data)
+        if version not in versions:
+            versions.append(version)
+    return assemble(
         job,
         config,
         chunks,
         date_created=manifest.get("date_created"),
         commit=manifest.get("git_commit"),
+        code_versions=versions or None,
     )
-    if path is not None:
-        save_dataset(ds, path, format=config.output.format)
-        store.remove()
-    return ds
 
 
-def _execute(client, job, config: RunConfig, todo: list[int]):
-    """Submit one task per chunk; yield (chunk, result) in completion order."""
-    from distributed import as_completed
+def _resume_hint(store) -> str:
+    if store is None:
+        return "nothing was kept (no output path); give one to make the sweep resumable"
+    return (
+        f"the finished chunks are kept in {str(store.folder)!r}; run the same command again "
+        "to resume"
+    )
 
+
+def _n_workers(client) -> int | None:
+    """Workers the scheduler knows (None when it cannot be asked)."""
+    try:
+        return len(client.scheduler_info().get("workers", {}))
+    except Exception:  # any comm failure means "cannot tell"
+        return None
+
+
+def _execute(client, job, config: RunConfig, todo: list[int], *, timeout=None, resume=""):
+    """Submit one task per chunk; yield (chunk, result) in completion order.
+
+    Watches the cluster while it waits: a lost scheduler, or no worker for ``timeout`` seconds
+    (default :data:`WORKER_TIMEOUT`), raises :class:`SweepStopped` with ``resume`` in it.
+    """
+    from concurrent.futures import CancelledError
+
+    from distributed import wait
+
+    timeout = WORKER_TIMEOUT if timeout is None else timeout
     prefix = f"tisot-{config.fingerprint()[:12]}-chunk"
     futures = {
         client.submit(compute_chunk, job, config, i, key=f"{prefix}-{i}", pure=False): i
         for i in todo
     }
+    pending = set(futures)
+    alone_since = None
     try:
-        for future in as_completed(futures):
-            chunk = futures.pop(future)
-            yield chunk, future.result()
-            future.release()
+        while pending:
+            try:
+                finished, pending = wait(pending, timeout=POLL, return_when="FIRST_COMPLETED")
+            except TimeoutError:
+                finished = set()
+            for future in finished:
+                try:
+                    result = future.result()
+                except (CancelledError, OSError) as err:
+                    raise SweepStopped(_lost(client, err, resume)) from None
+                yield futures[future], result
+                future.release()
+            if finished:
+                alone_since = None
+                continue
+            if client.status == "closed":
+                raise SweepStopped(_lost(client, None, resume))
+            n = _n_workers(client) if client.status == "running" else 0
+            if n == 0:
+                alone_since = alone_since or time.monotonic()
+                if time.monotonic() - alone_since > timeout:
+                    raise SweepStopped(
+                        f"no dask worker left for {timeout:g} s ({len(pending)} chunks to go); "
+                        f"{resume} once workers are back (--worker-timeout sets the wait)"
+                    )
+            else:
+                alone_since = None
     finally:
-        if futures:
-            client.cancel(list(futures))
+        if pending:
+            with contextlib.suppress(Exception):
+                client.cancel(list(pending))
+
+
+def _lost(client, err, resume: str) -> str:
+    address = getattr(getattr(client, "scheduler", None), "address", None) or "the scheduler"
+    why = f" ({type(err).__name__})" if err is not None else ""
+    return f"lost the dask scheduler {address}{why}; {resume}"
