@@ -126,8 +126,9 @@ TI_PRESETS: dict[str, Preset] = {
             ),
             "mobility_cm2_per_vs": (
                 1500.0,
-                "surface mobilities of order 1e3 cm2/Vs in bulk-insulating Bi2Se3, Kim et al., "
-                "Nat. Phys. 8, 459 (2012) (not verified here)",
+                "top of the surface mobilities 320-1500 cm2/Vs measured in thin gated "
+                "bulk-insulating Bi2Se3, Kim et al., Nat. Phys. 8, 459 (2012) (abstract, "
+                "arXiv:1105.1410)",
             ),
             "permittivity": (
                 100.0,
@@ -277,8 +278,9 @@ FM_PRESETS: dict[str, Preset] = {
             "exchange_stiffness_pj_per_m": (
                 0.137,
                 f"DERIVED: A = 4 S^2 (J1 + J2) / a from the neutron exchange constants "
-                f"J1/kB = 0.221 K, J2/kB = -0.100 K ({_BOHN}, H = -sum_(i != j) J_ij S_i.S_j; "
-                "not verified here), fcc with 12 + 6 neighbours, classical spins",
+                f"J1/kB = 0.221 K, J2/kB = -0.100 K ({_BOHN}, abstract; pair energy "
+                "-2 J S_i.S_j, which their paramagnetic Curie temperature 21.1 K confirms), fcc "
+                "with 12 + 6 neighbours, classical spins",
             ),
             "spin": (3.5, f"S = 7/2 of Eu2+ (4f7), {_MAUGER}"),
             "cell_area_nm2": (
@@ -299,7 +301,8 @@ FM_PRESETS: dict[str, Preset] = {
             "ms_ka_per_m": (
                 140.0,
                 "room-temperature Ms of YIG, 4 pi Ms ~ 1.76 kG (mu0 Ms = 0.176 T), e.g. "
-                "Stancil and Prabhakar, Spin Waves: Theory and Applications, Springer (2009) (not verified here); 0 K: "
+                "Stancil and Prabhakar, Spin Waves: Theory and Applications, Springer (2009) "
+                "(not verified here); 0 K: "
                 "5 mu_B per formula unit, 196 kA/m",
             ),
             "thickness_nm": (
@@ -314,7 +317,8 @@ FM_PRESETS: dict[str, Preset] = {
             ),
             "g_factor": (
                 2.0,
-                "ASSUMED: Fe3+ is an S-state ion (L = 0), g = 2; measured YIG values are 2.00-2.01 (not verified here)",
+                "ASSUMED: Fe3+ is an S-state ion (L = 0), g = 2; measured YIG values are "
+                "2.00-2.01 (not verified here)",
             ),
             "ku_kj_per_m3": (
                 0.0,
@@ -329,13 +333,14 @@ FM_PRESETS: dict[str, Preset] = {
             ),
             "damping": (
                 2.3e-4,
-                "20 nm PLD film, d'Allivy Kelly et al., Appl. Phys. Lett. 103, 082408 (2013) "
-                "(not verified here); bulk YIG ~3e-5",
+                "20 nm PLD film on GGG, d'Allivy Kelly et al., Appl. Phys. Lett. 103, 082408 "
+                "(2013) (abstract, arXiv:1308.0192)",
             ),
             "exchange_stiffness_pj_per_m": (
-                3.7,
-                "broadband FMR of YIG films, Klingler et al., J. Phys. D 48, 015001 (2015) "
-                "(not verified here)",
+                3.65,
+                "A = 3.65 +- 0.38 pJ/m from perpendicular standing spin waves of 0.9-2.6 um "
+                "films, Klingler et al., J. Phys. D 48, 015001 (2015) (abstract, "
+                "arXiv:1408.5772)",
             ),
             "spin": (
                 1.79,
@@ -397,11 +402,12 @@ FM_PRESETS: dict[str, Preset] = {
             ),
             "damping": (
                 0.02,
-                f"FMR of 20-300 nm PLD films, alpha = 0.02 +- 0.005, {_CIUBOTARIU}",
+                f"FMR of 20-300 nm PLD films on sGGG, alpha = 0.02 +- 0.005, {_CIUBOTARIU} "
+                "(abstract)",
             ),
             "exchange_stiffness_pj_per_m": (
-                3.7,
-                "ASSUMED: the Fe-Fe exchange of YIG (Klingler et al. 2015); the two garnets "
+                3.65,
+                "ASSUMED: the Fe-Fe exchange of YIG (Klingler et al. (2015)); the two garnets "
                 "have nearly the same Neel temperature (549 K and 559 K)",
             ),
             "spin": (
@@ -442,8 +448,9 @@ FM_PRESETS: dict[str, Preset] = {
             "g_factor": (2.0, "ASSUMED: Cr3+ (3d3) with its orbital moment quenched"),
             "ku_kj_per_m3": (
                 75.0,
-                "ASSUMED: easy axis along c (perpendicular to the layers, "
-                f"{_CARTEAUX}); Ku = Ms (mu0 H_s + mu0 Ms) / 2 for a hard-axis saturation "
+                "ASSUMED: easy axis along c, perpendicular to the layers (Selter et al., "
+                "arXiv:1905.13609 (2019)); Ku = Ms (mu0 H_s + mu0 Ms) / 2 for a hard-axis "
+                "saturation "
                 "field mu0 H_s ~ 0.5 T of bulk crystals at low temperature (not verified here)",
             ),
             "kc_kj_per_m3": (0.0, "ASSUMED: hexagonal crystal, no cubic anisotropy"),
@@ -452,7 +459,7 @@ FM_PRESETS: dict[str, Preset] = {
                 "ASSUMED: the order of FMR damping of van der Waals magnets (not verified here)",
             ),
             "exchange_stiffness_pj_per_m": (
-                0.21,
+                0.23,
                 "DERIVED (mean field, order of magnitude): kB Tc = (2/3) z J S (S + 1) with "
                 "z = 3 in-plane neighbours at a / sqrt(3), H = -sum_(i != j) J S_i.S_j, and "
                 "A = (3/4) n J S^2 d^2, n = 18 / V the Cr density",
@@ -462,9 +469,13 @@ FM_PRESETS: dict[str, Preset] = {
                 0.2018,
                 "DERIVED: area per Cr in the honeycomb layer, (sqrt(3)/2) a^2 / 2",
             ),
-            "curie_temperature_k": (61.0, f"T_C = 61 K, {_CARTEAUX} (not verified here)"),
+            "curie_temperature_k": (
+                65.0,
+                "T_C = 65 K of single crystals, Selter et al., arXiv:1905.13609 (2019) "
+                f"(abstract); 61 K in {_CARTEAUX} (not verified here)",
+            ),
         },
-        notes="Ms at 0 K (the device scales it, Tc = 61 K); low temperature. Layered van der "
+        notes="Ms at 0 K (the device scales it, Tc = 65 K); low temperature. Layered van der "
         f"Waals ferromagnet with perpendicular easy axis, grown with (Bi,Sb)2Te3 in {_MOGI} and "
         "used as a substrate for it by Yao et al., Nano Lett. 19, 4567 (2019).",
         aliases=("Cr2Ge2Te6", "CrGeTe3"),
@@ -507,7 +518,8 @@ INTERFACE_PRESETS: dict[tuple[str, str], Preset] = {
             "exchange_mev": (
                 -29.0,
                 "DERIVED (order of magnitude): the anomalous Hall conductivity 0.2 e^2/h of "
-                f"{_MOGI} (abstract) read as sigma_H = 8 x^3 / (1 + 3 x^2)^2 of Eq. (9) with "
+                f"{_MOGI} (abstract, arXiv:1906.02159) read as sigma_H = 8 x^3 / (1 + 3 x^2)^2 "
+                "of Eq. (9) with "
                 "m_z = 1, x = |Delta_sd| / epsilon = 0.366, at the BST preset's epsilon = 80 meV "
                 "(the sample's epsilon is not used); sign ASSUMED as for the other presets",
             ),
