@@ -152,12 +152,49 @@ def test_eq17_ratio_from_the_two_torques():
 
 
 def test_paper_estimate_numbers():
+    # by hand: q = 2 pi / 1 um; cyclic reading D q^2 = 2 pi x 100 GHz
     numbers = eq17_estimate()
     assert numbers["hbar q v (meV)"] == pytest.approx(4.1357, rel=1e-4)  # h v / 1 um
     # the paper's chain: 1e3 / sigma0 = 1e2, not the 1e3 it quotes
     assert numbers["T_diff / T_FL, Eq. (17)"] == pytest.approx(100.0)
-    assert numbers["D implied by D q^2 (cm^2/s)"] == pytest.approx(25.33, rel=1e-3)
+    # D = 2 pi 1e11 / (2 pi / 1e-6)^2 = 1e-1 / (2 pi) m^2/s = 159.15 cm^2/s
+    assert numbers["D implied by D q^2 (cm^2/s)"] == pytest.approx(1e3 / (2 * math.pi), rel=1e-12)
+    assert numbers["tau_tr implied, D / v^2 (s)"] == pytest.approx(1.5915e-14, rel=1e-4)
+    assert numbers["q ell implied, q v tau_tr"] == pytest.approx(0.1, rel=1e-12)
+    # omega / D q^2 = f / 100 GHz: the paper's omega << D q^2 holds (0.07-0.12)
+    assert numbers["omega / D q^2, low end"] == pytest.approx(0.07, rel=1e-12)
+    assert numbers["omega / D q^2, high end"] == pytest.approx(0.12, rel=1e-12)
     assert numbers["q ell at the given tau_tr"] == pytest.approx(2 * math.pi, rel=1e-9)
+    # corrected: x D q^2/omega (100/12 .. 100/7) x geometry (1/2 .. 1/sqrt 2)
+    assert numbers["T_diff / T_FL corrected, lowest"] == pytest.approx(100 * 100 / 12 / 2)
+    assert numbers["T_diff / T_FL corrected, highest"] == pytest.approx(
+        100 * 100 / 7 / math.sqrt(2)
+    )
+
+
+@pytest.mark.parametrize(("q_angle", "geometry"), [(0.0, 0.5), (90.0, 1 / math.sqrt(2))])
+def test_corrected_torque_ratio_from_the_two_torques(q_angle, geometry):
+    # One longitudinal harmonic E || q at omega << D q^2, m at 45 degrees in the x-z plane: the
+    # current along q is sigma0 E i omega/(i omega - D q^2) (K~_yy of Eq. 14), f from Eq. (4).
+    m = np.array([math.sqrt(0.5), 0.0, math.sqrt(0.5)])
+    model = surface(m)
+    sc = model.scales
+    q_model = math.sqrt(1e-3 / (model.diffusion_constant * model.transport_time))
+    w_model = 0.05 * model.diffusion_constant * q_model**2
+    a = math.radians(q_angle)
+    qhat = np.array([math.cos(a), math.sin(a)])
+    q, omega = q_model * sc.wavevector * qhat, w_model * sc.rate
+    E = 2.0 * qhat
+    Dq2 = model.transport("si").diffusion_constant * (q @ q)
+    T_diff = diffusive_torque(m, np.abs(diffusive_drive(model, COUPLING, q, omega, E)))
+    J = CONDUCTANCE_QUANTUM * model.sigma0 * E * abs(1j * omega / (1j * omega - Dq2))
+    T_fl = fieldlike_torque(m, J, model, COUPLING)
+    ratio = np.linalg.norm(T_diff) / np.linalg.norm(T_fl)
+    expected = torque_ratio(model, q_model, w_model, q_angle_deg=q_angle)
+    assert ratio == pytest.approx(expected, rel=1e-10)
+    # = Eq. (17) as printed x D q^2/omega x the geometric factor at 45 degrees
+    assert expected == pytest.approx(torque_ratio(model, q_model) * 20.0 * geometry, rel=1e-10)
+    assert torque_ratio(model, q_model, 0.0) == math.inf  # no steady current along q
 
 
 def test_bad_inputs():
@@ -166,8 +203,8 @@ def test_bad_inputs():
         diffusive_torque([0, 0, 0], 1.0)
     with pytest.raises(ValueError, match="omega must be >= 0"):
         diffusive_drive(model, COUPLING, [1e6, 0], -1.0, [1, 0])
-    with pytest.raises(ValueError, match="dephasing_rate must be >= 0"):
-        diffusive_drive(model, COUPLING, [1e6, 0], 1.0, [1, 0], dephasing_rate=-1.0)
+    with pytest.raises(ValueError, match="leakage_rate must be >= 0"):
+        diffusive_drive(model, COUPLING, [1e6, 0], 1.0, [1, 0], leakage_rate=-1.0)
     with pytest.raises(ValueError, match="dc drive diverges"):
         diffusive_drive(model, COUPLING, [0, 0], 0.0, [1, 0])
     with pytest.raises(ValueError, match="current_density must have shape"):

@@ -29,7 +29,11 @@ Energy = Annotated[
     typer.Option("--energy", help="Fermi energy eps: meV (si) or the energy unit (dimensionless)."),
 ]
 DeltaSd = Annotated[
-    float, typer.Option("--delta-sd", help="Exchange Delta_sd = J_sd S, same unit as --energy.")
+    float,
+    typer.Option(
+        "--delta-sd",
+        help="Exchange Delta_sd = -J_sd S (m = moment direction), same unit as --energy.",
+    ),
 ]
 Mz = Annotated[
     float,

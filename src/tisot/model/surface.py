@@ -4,8 +4,8 @@ Symbols (paper -> code, unit in model units hbar = v = 1):
 
 =============  =====================  ===========================
 epsilon        ``fermi_energy``       E0
-Delta_sd       ``exchange_energy``    E0   (Delta_sd = J_sd S)
-m              ``magnetization``      unit vector, z = TI normal
+Delta_sd       ``exchange_energy``    E0   (Delta_sd = -J_sd S, see below)
+m              ``magnetization``      unit vector, z = TI normal: the moment direction
 Delta_z        ``delta_z``            E0   (Delta_sd m_z)
 alpha          ``disorder``           dimensionless, Eq. (5)
 sigma_0        ``sigma0``             e^2/h, Eq. (9)
@@ -14,6 +14,15 @@ D              ``diffusion_constant`` hbar v^2/E0
 tau_tr         ``transport_time``     hbar/E0
 ell            ``mean_free_path``     hbar v/E0, ell = sqrt(D tau_tr)
 =============  =====================  ===========================
+
+Reading of m and the sign of Delta_sd (one convention, used everywhere): m is the unit vector of
+the LLG equation (18), which damping relaxes towards +H, i.e. the direction of the magnetic
+*moment*. The localized spins S_n = -S m point the other way (the electron's moment is opposite
+to its spin), so Eq. (1)'s exchange -J_sd sum_n S_n.sigma reads -Delta_sd m.sigma with
+Delta_sd = -J_sd S (``tisot.model.Coupling.exchange_energy_mev``). With this reading Eqs. (2)-(4),
+(16), (18) hold as printed (Eq. 16 up to its factor 1/2) and the electron-induced damping is
+dissipative (docs/theory-notes.md). ``exchange_energy`` is this Delta_sd; only
+Delta_z = Delta_sd m_z enters the electronic response.
 
 Note on tau_tr: at Delta_z = 0 the paper's tau_tr = hbar eps sigma0 / (eps^2 + Delta_z^2) obeys
 D = v^2 tau_tr, whereas the usual 2D transport time (D = v^2 tau / 2) is twice as long.
@@ -77,9 +86,10 @@ class SurfaceModel:
     fermi_energy
         epsilon, in units E0 (must lie above the gap: epsilon > |Delta_z|).
     exchange_energy
-        Delta_sd = J_sd S, in units E0 (any sign).
+        Delta_sd of Eq. (1), in units E0 (any sign); with m the moment direction it is
+        Delta_sd = -J_sd S (module docstring), which ``Coupling.surface`` builds for you.
     magnetization
-        direction m of the FM (normalised on construction; z is the TI normal).
+        direction m of the FM moment (normalised on construction; z is the TI normal).
     disorder
         alpha of Eq. (5), 0 < alpha < 1 (the theory needs alpha << 1).
     scales

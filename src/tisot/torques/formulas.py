@@ -10,6 +10,8 @@ and the electrons feel -Delta_sd m.sigma (Eq. 1). With Eq. (6)'s overall sign co
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .._validation import finite, positive
@@ -91,24 +93,27 @@ def diffusive_drive(
     omega,
     field_amplitude,
     *,
-    dephasing_rate: float = 0.0,
+    leakage_rate: float = 0.0,
 ) -> np.ndarray:
-    """Complex amplitude f = eta i D q.E / (i omega - D q^2 - 1/tau_phi), Eq. (4), in 1/s.
+    """Complex amplitude f = eta i D q.E / (i omega - D q^2 - 1/tau_L), Eq. (4), in 1/s.
 
     For E(r, t) = Re[E_q exp(i q.r - i omega t)] the diffusive torque is Re[f e^{...}] m x m_perp.
-    q in 1/m (..., 2), omega in rad/s (>= 0), E in V/m (..., 2), dephasing_rate 1/tau_phi in 1/s
-    (>= 0; it regularises the dc 1/q singularity, see the text after Eq. 4).
+    q in 1/m (..., 2), omega in rad/s (>= 0), E in V/m (..., 2): the *total* field on the
+    surface (``tisot.drive.screening`` for the gate's screened one). ``leakage_rate`` 1/tau_L in
+    1/s (>= 0) is the relaxation of the surface charge into the bulk or the gate. There is no
+    dephasing rate: dephasing conserves particle number and cannot cut off this charge-diffusion
+    pole, whatever the text after Eq. (4) says (docs/theory-notes.md); screening and leakage do.
     """
     s = model._require_scales("diffusive_drive")
     q = np.asarray(finite("q", q), dtype=float)
     E = np.asarray(finite("field_amplitude", field_amplitude), dtype=complex)
     omega = np.asarray(positive("omega", omega, strict=False), dtype=float)
-    positive("dephasing_rate", dephasing_rate, strict=False)
+    positive("leakage_rate", leakage_rate, strict=False)
     D = model.diffusion_constant * s.diffusion
     qE = q[..., 0] * E[..., 0] + q[..., 1] * E[..., 1]
-    denom = 1j * omega - D * np.sum(q * q, axis=-1) - dephasing_rate
+    denom = 1j * omega - D * np.sum(q * q, axis=-1) - leakage_rate
     if np.any(denom == 0):
-        raise ValueError("q = 0, omega = 0 and dephasing_rate = 0 together: the dc drive diverges")
+        raise ValueError("q = 0, omega = 0 and leakage_rate = 0 together: the dc drive diverges")
     return diffusive_strength(model, coupling) * 1j * D * qE / denom
 
 
@@ -124,7 +129,9 @@ def gilbert_torque(
 ) -> np.ndarray:
     """Anisotropic Gilbert damping of Eq. (16), in 1/s.
 
-    T_GD = (J_sd^2 A S / (pi hbar^2 v^2)) m x (sigma0 dm_par/dt + (sigma_H/m_z) dm_par/dt x m_perp)
+    T_GD = (J_sd^2 A S / (2 pi hbar^2 v^2)) m x (sigma0 dm_par/dt + (sigma_H/m_z) dm_par/dt x m_perp)
+
+    The prefactor is half the printed J_sd^2 A S / (pi hbar^2 v^2) (``tisot.model.damping_prefactor``).
 
     sigma0 and sigma_H are evaluated at Delta_z = Delta_sd m_z of the given m (they depend on
     m_z^2); (sigma_H/m_z) dm_par x m_perp = sigma_H dm_par x z, regular at m_z = 0.
@@ -143,11 +150,37 @@ def gilbert_torque(
     return damping_prefactor(model, coupling) * np.cross(m, inner)
 
 
-def torque_ratio(model: SurfaceModel, q: float) -> float:
-    """|T_diff| / |T_FL| = (Delta_sd / (hbar q v)) / sigma0 of Eq. (17) (omega << D q^2).
+def torque_ratio(
+    model: SurfaceModel, q: float, omega: float | None = None, *, q_angle_deg: float = 0.0
+) -> float:
+    """|T_diff| / |T_FL| for one longitudinal gate harmonic (E || q), Eq. (17) and its corrections.
 
-    ``q`` in model units E0/(hbar v). The geometric factors |m x m_perp| vs |m x (z x J)| are
-    taken equal, as the paper does for m at about 45 degrees to the surface.
+    ``q`` and ``omega`` in model units (E0/(hbar v), E0/hbar).
+
+    * ``omega=None``: Eq. (17) **as printed**, (Delta_sd / hbar q v) / sigma0. It drops two
+      factors: the current along q is diffusion-suppressed, and the geometry.
+    * ``omega`` given (>= 0): the ratio the two torques (Eqs. 3 and 4) really have,
+
+      (Delta_sd / hbar q v) / sigma0 x (D q^2 / omega) x |m x m_perp| / |m x (z x q^)|,
+
+      since J = sigma E i omega / (i omega - D q^2) along q while f ~ D q / (i omega - D q^2)
+      (infinite at omega = 0, where no steady current flows along q). m is the model's; q
+      points at ``q_angle_deg`` from x. For m at 45 degrees the geometric factor lies between
+      1/2 (q || m_par) and 1/sqrt(2) (q perp m_par). Screening multiplies f and J by the same
+      factor (both act on the total field), so it leaves this ratio unchanged.
     """
     q = float(positive("q", q))
-    return abs(model.exchange_energy) / q / model.sigma0
+    printed = abs(model.exchange_energy) / q / model.sigma0  # Eq. (17)
+    if omega is None:
+        return printed
+    omega = float(positive("omega", omega, strict=False))
+    m = np.asarray(model.magnetization)
+    a = np.radians(finite("q_angle_deg", q_angle_deg))
+    qhat = np.array([np.cos(a), np.sin(a), 0.0])
+    across = np.linalg.norm(np.cross(m, np.cross(Z_HAT, qhat)))
+    geometry = abs(m[2]) * np.hypot(m[0], m[1]) / across if across > 0 else 0.0
+    if geometry == 0:
+        return 0.0
+    if omega == 0:
+        return math.inf
+    return printed * model.diffusion_constant * q * q / omega * geometry
