@@ -84,10 +84,12 @@ def test_time_averages_against_the_trapezoid_of_a_dense_reference():
         np.testing.assert_allclose(ds.m_mean.values, expect, atol=2e-6)
         true_min = np.min(np.einsum("ntc,nc->nt", ref[:, sel], batch.field_direction), axis=1)
         # m_H_min is taken over the step points: exact for small fixed steps, an upper bound
+        # on the true minimum up to the integration error (~rtol = 1e-8 here; the reference's
+        # own minimum over its samples may sit above the continuous one)
         if method == "geometric":
             np.testing.assert_allclose(ds.m_H_min.values, true_min, atol=1e-4)
         else:
-            assert np.all(ds.m_H_min.values >= true_min - 1e-9)
+            assert np.all(ds.m_H_min.values >= true_min - 1e-7)
 
 
 def test_tabulated_drive_equals_the_harmonic_drive_it_samples():

@@ -32,8 +32,9 @@ from numba import njit, prange
 from .equation import rate
 
 # rows of the parameter table (MacrospinBatch.parameter_table)
-WX, WY, WZ, F0, OMEGA, PHASE, BX, BY, BZ, BPHASE, AG, AH, AI, NX, NY, NZ, HX, HY, HZ = range(19)
-NPAR = 19
+(WX, WY, WZ, F0, OMEGA, PHASE, BX, BY, BZ, BPHASE, AG, AH, AI, NX, NY, NZ, HX, HY, HZ,
+ KX, KY, KZ, KC) = range(23)  # fmt: skip
+NPAR = 23
 BLOCK = 64
 SMALL_BATCH = 8
 RESYNC = 128
@@ -104,7 +105,7 @@ def _drive(par, tab, has_tab, t0, dt, i, t):
 @njit(cache=True, error_model="numpy", inline="always")
 def _rate_i(par, i, mx, my, mz, wx, wy, wz, f, bx, by, bz):
     return rate(
-        mx, my, mz, wx, wy, wz, f, bx, by, bz,
+        mx, my, mz, wx, wy, wz, par[KX, i], par[KY, i], par[KZ, i], par[KC, i], f, bx, by, bz,
         par[AG, i], par[AH, i], par[AI, i], par[NX, i], par[NY, i], par[NZ, i],
     )  # fmt: skip
 
@@ -120,12 +121,15 @@ def initial_rate(m, par, tab, has_tab, t0, dt, t, k):
 
 
 @njit(cache=True, error_model="numpy", parallel=True)
-def rk4_chunk(m, k, par, tab, has_tab, has_fl, t0, dt, t_a, h, nsteps, acc, mhmin, err, accumulate):
+def rk4_chunk(
+    m, k, par, tab, has_tab, has_fl, t0, dt, t_a, h, nsteps, acc, mhmin, err, accumulate, defect
+):
     """``nsteps`` projected RK4 steps of size ``h`` from ``t_a`` for every trajectory.
 
     m, k: (3, N) state and its derivative (FSAL), updated. acc: (3, N) += int m dt,
     mhmin: (N,) running min of m_H, both only when ``accumulate``. err: (N,) += local error
     indicator h/6 |k4 - f(y_new)| (an O(h^4) defect, a conservative bound on the RK4 error).
+    defect: (N,) running max of | |y_new| - 1 | before the projection.
     has_fl: False when every fieldlike amplitude is zero (skips its phasor).
 
     The harmonic drives cos(omega t + phase) are advanced by rotating their phasors by
@@ -136,8 +140,9 @@ def rk4_chunk(m, k, par, tab, has_tab, has_fl, t0, dt, t_a, h, nsteps, acc, mhmi
     if n < SMALL_BATCH:  # a few trajectories: the fused scalar loop has less overhead
         for i in prange(n):
             _rk4_one(
-                i, m, k, par, tab, has_tab, t0, dt, t_a, h, nsteps, acc, mhmin, err, accumulate
-            )
+                i, m, k, par, tab, has_tab, t0, dt, t_a, h, nsteps, acc, mhmin, err, accumulate,
+                defect,
+            )  # fmt: skip
         return
     nblock = (n + BLOCK - 1) // BLOCK
     for blk in prange(nblock):
@@ -145,14 +150,15 @@ def rk4_chunk(m, k, par, tab, has_tab, has_fl, t0, dt, t_a, h, nsteps, acc, mhmi
         hi = min(n, lo + BLOCK)
         _rk4_block(
             lo, hi, m, k, par, tab, has_tab, has_fl, t0, dt, t_a, h, nsteps, acc, mhmin, err,
-            accumulate,
+            accumulate, defect,
         )  # fmt: skip
 
 
 @njit(cache=True, error_model="numpy")
 def _rk4_block(
-    lo, hi, m, k, par, tab, has_tab, has_fl, t0, dt, t_a, h, nsteps, acc, mhmin, err, accumulate
-):
+    lo, hi, m, k, par, tab, has_tab, has_fl, t0, dt, t_a, h, nsteps, acc, mhmin, err, accumulate,
+    defect,
+):  # fmt: skip
     """The steps of :func:`rk4_chunk` for trajectories lo..hi-1 (one thread).
 
     Stage-major: each RK stage is one short loop over the block, so that the out-of-order core
@@ -235,7 +241,9 @@ def _rk4_block(
             nx = y[0, il] + h6 * (k1[0, il] + 2.0 * (k2[0, il] + k3[0, il]) + k4[0, il])
             ny = y[1, il] + h6 * (k1[1, il] + 2.0 * (k2[1, il] + k3[1, il]) + k4[1, il])
             nz = y[2, il] + h6 * (k1[2, il] + 2.0 * (k2[2, il] + k3[2, il]) + k4[2, il])
-            inv = 1.0 / math.sqrt(nx * nx + ny * ny + nz * nz)
+            nrm = math.sqrt(nx * nx + ny * ny + nz * nz)
+            defect[lo + il] = max(defect[lo + il], abs(nrm - 1.0))
+            inv = 1.0 / nrm
             yn[0, il] = nx * inv
             yn[1, il] = ny * inv
             yn[2, il] = nz * inv
@@ -262,7 +270,9 @@ def _rk4_block(
 
 
 @njit(cache=True, error_model="numpy")
-def _rk4_one(i, m, k, par, tab, has_tab, t0, dt, t_a, h, nsteps, acc, mhmin, err, accumulate):
+def _rk4_one(
+    i, m, k, par, tab, has_tab, t0, dt, t_a, h, nsteps, acc, mhmin, err, accumulate, defect
+):
     """The steps of :func:`rk4_chunk` for trajectory i alone (fused stages, for small N)."""
     h2 = 0.5 * h
     h6 = h / 6.0
@@ -310,7 +320,9 @@ def _rk4_one(i, m, k, par, tab, has_tab, t0, dt, t_a, h, nsteps, acc, mhmin, err
         nx = mx + h6 * (k1x + 2.0 * (k2x + k3x) + k4x)
         ny = my + h6 * (k1y + 2.0 * (k2y + k3y) + k4y)
         nz = mz + h6 * (k1z + 2.0 * (k2z + k3z) + k4z)
-        inv = 1.0 / math.sqrt(nx * nx + ny * ny + nz * nz)
+        nrm = math.sqrt(nx * nx + ny * ny + nz * nz)
+        defect[i] = max(defect[i], abs(nrm - 1.0))
+        inv = 1.0 / nrm
         nx *= inv
         ny *= inv
         nz *= inv
@@ -341,6 +353,14 @@ def _stage(lo, nb, par, y, kin, a, f, bcos, kout):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
+def _project(v):
+    """v /= |v| for one 3-vector (in place)."""
+    inv = 1.0 / math.sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2])
+    for c in range(3):
+        v[c] *= inv
+
+
+@njit(cache=True, error_model="numpy", inline="always")
 def _dense(y, h, K, s):
     """Quartic dense output of DOPRI5 at fraction s of the step, one component."""
     out = y
@@ -353,14 +373,18 @@ def _dense(y, h, K, s):
 @njit(cache=True, error_model="numpy", parallel=True)
 def dopri_chunk(
     m, k, hnext, par, tab, has_tab, t0, dt, t_a, t_b, t_out, j0, j1, out,
-    rtol, atol, hmax, max_steps, acc, mhmin, err, counts, accumulate,
+    rtol, atol, hmax, max_steps, acc, mhmin, err, counts, accumulate, renorm, defect,
 ):  # fmt: skip
     """Integrate every trajectory from t_a to t_b with DOPRI5 and its own step size.
 
     Outputs t_out[j0:j1] (sorted, inside (t_a, t_b]) go to out[:, j, :] by dense output.
     hnext: (N,) proposed step, updated. counts: (N, 3) int64 accepted, rejected steps, and a
     failure flag (1: max_steps exceeded, 2: step size underflow). err: (N,) += |y5 - y4| per
-    accepted step (absolute local error estimate).
+    accepted step (absolute local error estimate). defect: (N,) running max of | |y5| - 1 |
+    over accepted steps. ``renorm``: project every accepted y5 (and every dense output) on
+    |m| = 1, so that the O(rtol) norm error of each step does not accumulate (the FSAL
+    derivative f(y5) is kept: it differs from f(y5 / |y5|) by O(defect), below the local
+    error the controller accepted).
     """
     n = m.shape[1]
     for i in prange(n):
@@ -444,6 +468,11 @@ def dopri_chunk(
             en = math.sqrt(en / 3.0)
             steps += 1
             if en <= 1.0:
+                nrm = math.sqrt(y5[0] * y5[0] + y5[1] * y5[1] + y5[2] * y5[2])
+                defect[i] = max(defect[i], abs(nrm - 1.0))
+                if renorm:
+                    for c in range(3):
+                        y5[c] /= nrm
                 # dense output for t_out in (t, t_new]
                 while j < j1 and t_out[j] <= t_new:
                     if t_out[j] == t_new:
@@ -453,6 +482,8 @@ def dopri_chunk(
                         s = (t_out[j] - t) / h
                         for c in range(3):
                             out[i, j, c] = _dense(y[c], h, K[:, c], s)
+                        if renorm:
+                            _project(out[i, j])
                     j += 1
                 if accumulate:
                     mh = 0.0
@@ -487,8 +518,10 @@ def dopri_chunk(
 
 # ----------------------------------------------------------------------------- coupled grid
 @njit(cache=True, error_model="numpy", parallel=True)
-def coupled_rate(y, t, par, tab, has_tab, t0, dt, nbr, coupling, out):
-    """out = dm/dt for all sites, with the exchange field J (sum_nn m_j - z m_i) added."""
+def coupled_rate(y, t, par, tab, has_tab, t0, dt, nbr, coupling, dip, has_dip, out):
+    """out = dm/dt for all sites, with the exchange field J (sum_nn m_j - z m_i) added and,
+    when ``has_dip``, the dipolar field of Eq. (D2) (DipolarKernel): h_x = -sum_j C m_x,j,
+    h_z = +sum_j C m_z,j with row i of omega_M C the slice dip[N - 1 - i : 2N - 1 - i]."""
     n = y.shape[1]
     deg = nbr.shape[1]
     for i in prange(n):
@@ -504,6 +537,16 @@ def coupled_rate(y, t, par, tab, has_tab, t0, dt, nbr, coupling, out):
         wx = par[WX, i] + J * (ex - deg * y[0, i])
         wy = par[WY, i] + J * (ey - deg * y[1, i])
         wz = par[WZ, i] + J * (ez - deg * y[2, i])
+        if has_dip:
+            sx = 0.0
+            sz = 0.0
+            base = n - 1 - i
+            for jn in range(n):
+                c = dip[base + jn]
+                sx += c * y[0, jn]
+                sz += c * y[2, jn]
+            wx -= sx
+            wz += sz
         f, bx, by, bz = _drive(par, tab, has_tab, t0, dt, i, t)
         out[0, i], out[1, i], out[2, i] = _rate_i(
             par, i, y[0, i], y[1, i], y[2, i], wx, wy, wz, f, bx, by, bz
@@ -512,8 +555,9 @@ def coupled_rate(y, t, par, tab, has_tab, t0, dt, nbr, coupling, out):
 
 @njit(cache=True, error_model="numpy")
 def rk4_coupled_chunk(
-    m, k, par, tab, has_tab, t0, dt, nbr, coupling, t_a, h, nsteps, acc, mhmin, err, accumulate
-):
+    m, k, par, tab, has_tab, t0, dt, nbr, coupling, dip, has_dip, t_a, h, nsteps, acc, mhmin,
+    err, accumulate, defect,
+):  # fmt: skip
     """Projected RK4 on an exchange-coupled grid (arguments as :func:`rk4_chunk`)."""
     n = m.shape[1]
     k2 = np.empty_like(m)
@@ -523,13 +567,15 @@ def rk4_coupled_chunk(
     for step in range(nsteps):
         t = t_a + step * h
         _axpy(yt, m, 0.5 * h, k)
-        coupled_rate(yt, t + 0.5 * h, par, tab, has_tab, t0, dt, nbr, coupling, k2)
+        coupled_rate(yt, t + 0.5 * h, par, tab, has_tab, t0, dt, nbr, coupling, dip, has_dip, k2)
         _axpy(yt, m, 0.5 * h, k2)
-        coupled_rate(yt, t + 0.5 * h, par, tab, has_tab, t0, dt, nbr, coupling, k3)
+        coupled_rate(yt, t + 0.5 * h, par, tab, has_tab, t0, dt, nbr, coupling, dip, has_dip, k3)
         _axpy(yt, m, h, k3)
-        coupled_rate(yt, t + h, par, tab, has_tab, t0, dt, nbr, coupling, k4)
-        _rk4_combine(yt, m, k, k2, k3, k4, h)
-        coupled_rate(yt, t + h, par, tab, has_tab, t0, dt, nbr, coupling, k2)  # k2 := f(y_new)
+        coupled_rate(yt, t + h, par, tab, has_tab, t0, dt, nbr, coupling, dip, has_dip, k4)
+        _rk4_combine(yt, m, k, k2, k3, k4, h, defect)
+        coupled_rate(
+            yt, t + h, par, tab, has_tab, t0, dt, nbr, coupling, dip, has_dip, k2
+        )  # k2 := f(y_new)
         for i in range(n):
             d = 0.0
             for c in range(3):
@@ -556,22 +602,25 @@ def _axpy(out, y, a, x):
 
 
 @njit(cache=True, error_model="numpy", parallel=True)
-def _rk4_combine(out, y, k1, k2, k3, k4, h):
+def _rk4_combine(out, y, k1, k2, k3, k4, h, defect):
     for i in prange(y.shape[1]):
         s = 0.0
         for c in range(3):
             v = y[c, i] + h / 6.0 * (k1[c, i] + 2.0 * (k2[c, i] + k3[c, i]) + k4[c, i])
             out[c, i] = v
             s += v * v
-        inv = 1.0 / math.sqrt(s)
+        nrm = math.sqrt(s)
+        defect[i] = max(defect[i], abs(nrm - 1.0))
+        inv = 1.0 / nrm
         for c in range(3):
             out[c, i] *= inv
 
 
 @njit(cache=True, error_model="numpy")
 def dopri_coupled_chunk(
-    m, k, hstate, par, tab, has_tab, t0, dt, nbr, coupling, t_a, t_b, t_out, j0, j1, out,
-    rtol, atol, hmax, max_steps, acc, mhmin, err, counts, accumulate,
+    m, k, hstate, par, tab, has_tab, t0, dt, nbr, coupling, dip, has_dip, t_a, t_b, t_out,
+    j0, j1, out, rtol, atol, hmax, max_steps, acc, mhmin, err, counts, accumulate, renorm,
+    defect,
 ):  # fmt: skip
     """DOPRI5 on an exchange-coupled grid with one global step (RMS error over all sites).
 
@@ -594,23 +643,29 @@ def dopri_coupled_chunk(
             h = t_b - t
             last = True
         yt[:] = m + h * A21 * K[0]
-        coupled_rate(yt, t + C2 * h, par, tab, has_tab, t0, dt, nbr, coupling, K[1])
+        coupled_rate(yt, t + C2 * h, par, tab, has_tab, t0, dt, nbr, coupling, dip, has_dip, K[1])
         yt[:] = m + h * (A31 * K[0] + A32 * K[1])
-        coupled_rate(yt, t + C3 * h, par, tab, has_tab, t0, dt, nbr, coupling, K[2])
+        coupled_rate(yt, t + C3 * h, par, tab, has_tab, t0, dt, nbr, coupling, dip, has_dip, K[2])
         yt[:] = m + h * (A41 * K[0] + A42 * K[1] + A43 * K[2])
-        coupled_rate(yt, t + C4 * h, par, tab, has_tab, t0, dt, nbr, coupling, K[3])
+        coupled_rate(yt, t + C4 * h, par, tab, has_tab, t0, dt, nbr, coupling, dip, has_dip, K[3])
         yt[:] = m + h * (A51 * K[0] + A52 * K[1] + A53 * K[2] + A54 * K[3])
-        coupled_rate(yt, t + C5 * h, par, tab, has_tab, t0, dt, nbr, coupling, K[4])
+        coupled_rate(yt, t + C5 * h, par, tab, has_tab, t0, dt, nbr, coupling, dip, has_dip, K[4])
         yt[:] = m + h * (A61 * K[0] + A62 * K[1] + A63 * K[2] + A64 * K[3] + A65 * K[4])
-        coupled_rate(yt, t + h, par, tab, has_tab, t0, dt, nbr, coupling, K[5])
+        coupled_rate(yt, t + h, par, tab, has_tab, t0, dt, nbr, coupling, dip, has_dip, K[5])
         y5[:] = m + h * (B1 * K[0] + B3 * K[2] + B4 * K[3] + B5 * K[4] + B6 * K[5])
         t_new = t_b if last else t + h
-        coupled_rate(y5, t_new, par, tab, has_tab, t0, dt, nbr, coupling, K[6])
+        coupled_rate(y5, t_new, par, tab, has_tab, t0, dt, nbr, coupling, dip, has_dip, K[6])
         e = h * (E1 * K[0] + E3 * K[2] + E4 * K[3] + E5 * K[4] + E6 * K[5] + E7 * K[6])
         sc = atol + rtol * np.maximum(np.abs(m), np.abs(y5))
         en = math.sqrt(np.mean((e / sc) ** 2))
         steps += 1
         if en <= 1.0:
+            for i in range(n):
+                nrm = math.sqrt(y5[0, i] ** 2 + y5[1, i] ** 2 + y5[2, i] ** 2)
+                defect[i] = max(defect[i], abs(nrm - 1.0))
+                if renorm:
+                    for c in range(3):
+                        y5[c, i] /= nrm
             while j < j1 and t_out[j] <= t_new:
                 s = (t_out[j] - t) / h
                 for i in range(n):
@@ -619,6 +674,8 @@ def dopri_coupled_chunk(
                             out[i, j, c] = y5[c, i]
                         else:
                             out[i, j, c] = _dense(m[c, i], h, K[:, c, i], s)
+                    if renorm and t_out[j] != t_new:
+                        _project(out[i, j])
                 j += 1
             for i in range(n):
                 ea = 0.0

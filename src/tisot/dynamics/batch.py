@@ -4,7 +4,8 @@ Every field is broadcast to N trajectories on construction, so trajectory ``i`` 
 one independent (or, with an :class:`ExchangeGrid`, exchange-coupled) macrospin obeying the
 equation of motion of :mod:`tisot.dynamics.equation` (Eq. 18 extended by Eqs. 3 and 16).
 
-Rates (``omega_h``, ``f0``, ``omega``, ``fieldlike``, ``coupling``) share one time unit,
+Rates (``omega_h``, ``anisotropy``, ``cubic``, ``f0``, ``omega``, ``fieldlike``, ``coupling``,
+``DipolarKernel.omega_m``) share one time unit,
 ``time_unit``: ``"1/omega0"`` (dimensionless, the paper's Fig. 3 with omega0 = gamma H = 1) or
 ``"s"`` (rates in rad/s, times in s). :meth:`MacrospinBatch.from_physical` converts SI inputs,
 :meth:`MacrospinBatch.dimensionless` rescales a batch to omega0 = 1.
@@ -25,8 +26,9 @@ GAMMA_ELECTRON = abs(_GAMMA_E)
 
 TIME_UNITS = ("1/omega0", "s")
 
-_VECTOR_FIELDS = ("omega_h", "fieldlike", "damping_axis")
+_VECTOR_FIELDS = ("omega_h", "anisotropy", "fieldlike", "damping_axis")
 _SCALAR_FIELDS = (
+    "cubic",
     "f0",
     "omega",
     "phase",
@@ -35,7 +37,7 @@ _SCALAR_FIELDS = (
     "alpha_hall",
     "alpha_iso",
 )
-_RATE_FIELDS = ("omega_h", "f0", "omega", "fieldlike")
+_RATE_FIELDS = ("omega_h", "anisotropy", "cubic", "f0", "omega", "fieldlike")
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,98 @@ class ExchangeGrid:
         return np.ascontiguousarray(np.stack(cols, axis=1).astype(np.int64))
 
 
+@dataclass(frozen=True)
+class DipolarKernel:
+    """Dynamic dipolar field of a thin film sampled on a periodic chain of macrospins along x.
+
+    The film (thickness d, normal z) is cut into ``points`` cells of width ``spacing`` along x
+    (the wavevector direction, one period L = points * spacing) and is uniform along y. In the
+    lowest thickness mode with unpinned surface spins (Kalinikos & Slavin, J. Phys. C 19, 7013
+    (1986), the diagonal "F_00" approximation), a magnetization wave of
+    wavevector k along x makes the field (in rate units, omega_M = gamma mu0 Ms)
+
+        h_k = -omega_M [P(k d) m_x,k x + (1 - P(k d)) m_z,k z],
+        P(kd) = 1 - (1 - exp(-|k| d)) / (|k| d),  P(0) = 0.                              (D1)
+
+    Its k = 0 part, -omega_M m_z z, is the shape anisotropy, which belongs in
+    ``MacrospinBatch.anisotropy`` (a local term, (0, 0, -omega_M) + ...). This kernel adds only
+    the remainder, exactly zero for a uniform state:
+
+        h_x,k = -omega_M P(k) m_x,k,   h_z,k = +omega_M P(k) m_z,k,                     (D2)
+
+    applied in real space as a circulant convolution h_i = sum_j C_(i-j) m_j with
+    C_j = (1/N) sum_n P(k_n d) exp(2 pi i n j / N) over the lattice wavevectors
+    k_n = 2 pi n / L, |n| <= N/2 (the kernels cannot call an FFT; a dense N x N product per
+    stage is cheap for N <= ~512). Exact for every lattice mode: a wave exp(i k_n x_j) gets the
+    field of (D2) at its own k_n, with no aliasing.
+
+    Parameters
+    ----------
+    omega_m
+        gamma mu0 Ms, > 0 (rate, the batch's rate unit).
+    thickness, spacing
+        film thickness d and cell width (any common length unit, both > 0; only d / spacing
+        enters).
+    points
+        number of cells N >= 2 (the batch size; a 1D chain).
+    """
+
+    omega_m: float
+    thickness: float
+    spacing: float
+    points: int
+
+    def __post_init__(self) -> None:
+        for name in ("omega_m", "thickness", "spacing"):
+            value = finite(f"DipolarKernel.{name}", getattr(self, name), allow_array=False)
+            if not value > 0:
+                raise ValueError(f"DipolarKernel.{name} must be > 0, got {value!r}")
+            object.__setattr__(self, name, float(value))
+        n = self.points
+        if isinstance(n, bool) or not float(n).is_integer() or int(n) < 2:
+            raise ValueError(f"DipolarKernel.points must be an integer >= 2, got {n!r}")
+        if int(n) > 8192:
+            raise ValueError(
+                f"DipolarKernel.points must be <= 8192 (a dense N x N kernel), got {n!r}"
+            )
+        object.__setattr__(self, "points", int(n))
+
+    def wavenumbers(self) -> np.ndarray:
+        """k_n = 2 pi n / L in numpy's FFT order (1 / length unit), (N,)."""
+        return 2 * np.pi * np.fft.fftfreq(self.points, d=self.spacing)
+
+    def symbol(self) -> np.ndarray:
+        """P(k_n d) of (D1) in FFT order, (N,); 0 at k = 0."""
+        kd = np.abs(self.wavenumbers()) * self.thickness
+        out = np.zeros_like(kd)
+        nz = kd > 0
+        out[nz] = 1.0 - (-np.expm1(-kd[nz])) / kd[nz]
+        return out
+
+    def convolution(self) -> np.ndarray:
+        """C_j, j = 0..N-1, the real circulant kernel of (D2) (C = inverse FFT of the symbol)."""
+        return np.fft.ifft(self.symbol()).real
+
+    def field(self, m) -> np.ndarray:
+        """(N, 3) field of (D2) for m (N, 3), by FFT (the reference for the kernels' sums)."""
+        m = np.asarray(m, dtype=float)
+        p = self.symbol()
+        hx = np.fft.ifft(p * np.fft.fft(m[:, 0])).real
+        hz = np.fft.ifft(p * np.fft.fft(m[:, 2])).real
+        return self.omega_m * np.stack([-hx, np.zeros_like(hx), hz], axis=1)
+
+    def scaled(self, rate: float) -> DipolarKernel:
+        """The same kernel with omega_m divided by ``rate``."""
+        return replace(self, omega_m=self.omega_m / rate)
+
+    def row_table(self) -> np.ndarray:
+        """(2N,) table e with e[N - 1 - i + j] = omega_m C_(i-j mod N): row i is a slice."""
+        c = self.omega_m * self.convolution()
+        n = self.points
+        t = np.arange(2 * n)
+        return np.ascontiguousarray(c[(n - 1 - t) % n])
+
+
 def _broadcast_length(values: dict[str, np.ndarray]) -> int:
     lengths = set()
     for name, arr in values.items():
@@ -105,13 +199,24 @@ class MacrospinBatch:
 
     The equation of motion (:func:`tisot.dynamics.equation.dm_dt`, Eqs. 3, 16, 18) is
 
-        dm/dt = omega_h x m + f(t) m_z (m x z) + m x b(t)
+        dm/dt = omega_eff(m) x m + f(t) m_z (m x z) + m x b(t)
                 + alpha_g m x P_n dm/dt + alpha_hall m x ((P_z dm/dt) x z) + alpha_iso m x dm/dt
+
+    with the effective precession vector omega_eff(m) = omega_h + anisotropy * m (elementwise)
+    - cubic m_i (m_j^2 + m_k^2) (+ exchange, dipolar): Eq. (M1) of :mod:`tisot.dynamics.equation`.
 
     Parameters
     ----------
     omega_h
-        gamma H, precession-frequency vector (rate); nonzero, (3,) or (N, 3).
+        gamma H, precession-frequency vector of the applied field (rate); nonzero, (3,) or
+        (N, 3).
+    anisotropy
+        (a_x, a_y, a_z), diagonal linear effective field a_i m_i (rate), (3,) or (N, 3); default
+        0. A film with normal z: a_z = gamma (2 Ku / Ms - mu0 Ms) (uniaxial + shape anisotropy),
+        an in-plane uniaxial axis x: a_x = gamma 2 K_x / Ms.
+    cubic
+        gamma 2 K1 / Ms (rate) of a cubic anisotropy with axes x, y, z (energy K1 (mx^2 my^2 +
+        my^2 mz^2 + mz^2 mx^2)); default 0.
     f0, omega, phase
         diffusive drive f(t) = f0 cos(omega t + phase) of Eqs. (4, 18) (rate, rate, rad).
     drive_samples, drive_t0, drive_dt
@@ -132,11 +237,16 @@ class MacrospinBatch:
         normal z (default). Eq. (C2) of the paper uses the field direction instead.
     exchange
         optional :class:`ExchangeGrid` coupling the trajectories (a film).
+    dipolar
+        optional :class:`DipolarKernel`: the k != 0 dynamic dipolar field of a film laid along
+        x (a 1D chain, batch size = kernel points; with an exchange grid it must be (N,)).
     time_unit
         ``"1/omega0"`` (dimensionless) or ``"s"``.
     """
 
     omega_h: np.ndarray
+    anisotropy: np.ndarray = (0.0, 0.0, 0.0)
+    cubic: np.ndarray = 0.0
     f0: np.ndarray = 0.0
     omega: np.ndarray = 0.0
     phase: np.ndarray = 0.0
@@ -150,6 +260,7 @@ class MacrospinBatch:
     drive_t0: float = 0.0
     drive_dt: float = 1.0
     exchange: ExchangeGrid | None = None
+    dipolar: DipolarKernel | None = None
     time_unit: str = "1/omega0"
     _n: int = field(default=0, init=False, repr=False, compare=False)
 
@@ -175,6 +286,8 @@ class MacrospinBatch:
         n = _broadcast_length(values)
         if self.exchange is not None and n == 1:
             n = self.exchange.size  # a film: scalar parameters fill the grid
+        if self.dipolar is not None and n == 1:
+            n = self.dipolar.points
         for name, arr in values.items():
             shape = (n, arr.shape[-1]) if arr.ndim and name not in _SCALAR_FIELDS else (n,)
             out = np.ascontiguousarray(np.broadcast_to(arr, shape), dtype=float)
@@ -206,6 +319,18 @@ class MacrospinBatch:
             c = np.asarray(self.exchange.coupling)
             if c.ndim and c.shape != (n,):
                 raise ValueError(f"ExchangeGrid.coupling must be scalar or shape ({n},)")
+        if self.dipolar is not None:
+            if not isinstance(self.dipolar, DipolarKernel):
+                raise TypeError("dipolar must be a DipolarKernel or None")
+            if self.dipolar.points != n:
+                raise ValueError(
+                    f"DipolarKernel has {self.dipolar.points} points but the batch has {n} "
+                    "trajectories"
+                )
+            if self.exchange is not None and len(self.exchange.shape) != 1:
+                raise ValueError(
+                    "the dipolar kernel acts along a 1D chain (x): use ExchangeGrid((N,), ...)"
+                )
 
     # ------------------------------------------------------------------ constructors
     @classmethod
@@ -275,14 +400,17 @@ class MacrospinBatch:
             changes["exchange"] = ExchangeGrid(
                 self.exchange.shape, np.asarray(self.exchange.coupling) / rate
             )
+        if self.dipolar is not None:
+            changes["dipolar"] = self.dipolar.scaled(rate)
         changes["time_unit"] = "1/omega0"
         return replace(self, **changes)
 
     def with_terms(self, terms) -> MacrospinBatch:
         """The batch with only the named terms of the equation of motion kept.
 
-        ``terms`` is a subset of ``tisot.dynamics.TERMS`` (precession, diffusive, fieldlike,
-        damping, hall, isotropic); the others get zero amplitude. Precession must stay: it
+        ``terms`` is a subset of ``tisot.dynamics.TERMS`` (precession, anisotropy, dipolar,
+        diffusive, fieldlike, damping, hall, isotropic); the others get zero amplitude
+        (anisotropy: the linear and cubic terms; dipolar: the kernel). Precession must stay: it
         defines omega0 and m_H. An unknown name raises ValueError.
         """
         from .equation import TERMS
@@ -294,6 +422,10 @@ class MacrospinBatch:
         if "precession" not in terms:
             raise ValueError("terms must include 'precession' (gamma H sets omega0 and m_H)")
         changes: dict = {}
+        if "anisotropy" not in terms:
+            changes.update(anisotropy=(0.0, 0.0, 0.0), cubic=0.0)
+        if "dipolar" not in terms:
+            changes["dipolar"] = None
         if "diffusive" not in terms:
             changes.update(f0=0.0, drive_samples=None)
         if "fieldlike" not in terms:
@@ -327,6 +459,10 @@ class MacrospinBatch:
             self.damping_axis[:, 1],
             self.damping_axis[:, 2],
             *self.field_direction.T,
+            self.anisotropy[:, 0],
+            self.anisotropy[:, 1],
+            self.anisotropy[:, 2],
+            self.cubic,
         ]
         return np.ascontiguousarray(np.stack(cols, axis=0))
 
@@ -342,6 +478,12 @@ class MacrospinBatch:
             "time_unit": self.time_unit,
             "tabulated_drive": int(self.drive_samples is not None),
             "exchange_grid": str(self.exchange.shape) if self.exchange else "none",
+            "dipolar_kernel": (
+                "none"
+                if self.dipolar is None
+                else f"thin film, d/spacing = {self.dipolar.thickness / self.dipolar.spacing:.6g}"
+                f", omega_M = {self.dipolar.omega_m:.6g}"
+            ),
         }
         return attrs
 

@@ -1,11 +1,24 @@
 """The equation of motion of the FM magnetization: Eq. (18) with the torques of Eqs. (3) and (16).
 
-    dm/dt = omega_h x m                      precession gamma H x m                  (Eq. 2, 18)
+    dm/dt = omega_eff(m) x m                 precession gamma H_eff x m              (Eq. 2, 18)
           + f(t) m x m_perp                  diffusive torque, m_perp = m_z z         (Eq. 4, 18)
           + m x b(t)                         fieldlike torque, b = c z x J(t)         (Eq. 3)
           + alpha_g m x P_n dm/dt            anisotropic Gilbert damping, sigma0 term (Eq. 16, 18)
           + alpha_hall m x ((P_z dm/dt) x z) sigma_H term of Eq. (16)
           + alpha_iso m x dm/dt              ordinary isotropic damping of the FM
+
+The effective field (rate units, gamma mu0 H_eff) is the applied field plus the magnet's own,
+omega_eff = -dE/dm with the energy density (in the same rate units)
+
+    E(m) = -omega_h . m - (1/2) sum_i a_i m_i^2 + (c/2) (mx^2 my^2 + my^2 mz^2 + mz^2 mx^2),
+    omega_eff,i = omega_h,i + a_i m_i - c m_i (m_j^2 + m_k^2)   ({i, j, k} = {x, y, z})  (M1)
+
+(a = ``anisotropy``: a_z = gamma (2 Ku/Ms - mu0 Ms) for a film with normal z, Kittel's shape
+plus uniaxial anisotropy; c = ``cubic`` = gamma 2 K1 / Ms; Landau & Lifshitz, ECM vol. 8,
+Sec. 39-40), plus, on a grid, the exchange J Lap(m) and the k != 0 dipolar field of
+:class:`~tisot.dynamics.batch.DipolarKernel` (Eq. D2 there). Without damping and drive E is
+conserved (dE/dt = -omega_eff . dm/dt = 0); the damping terms below lower it:
+dE/dt = -alpha_g |P_n dm/dt|^2 - alpha_iso |dm/dt|^2 (for alpha_hall = 0).
 
 P_n = 1 - n n^T drops the component along the damping axis n (Eq. 18: n = z, so only the
 in-plane dm_par/dt is damped; Eq. C2 of the paper writes n = H/|H|). In Eq. (16),
@@ -37,7 +50,16 @@ from numba import njit
 
 from .batch import MacrospinBatch
 
-TERMS = ("precession", "diffusive", "fieldlike", "damping", "hall", "isotropic")
+TERMS = (
+    "precession",
+    "anisotropy",
+    "dipolar",
+    "diffusive",
+    "fieldlike",
+    "damping",
+    "hall",
+    "isotropic",
+)
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -78,11 +100,19 @@ def solve_rate(mx, my, mz, ax, ay, az, g, hh, s, nx, ny, nz):
 
 
 @njit(cache=True, error_model="numpy", inline="always")
-def rate(mx, my, mz, wx, wy, wz, f, bx, by, bz, g, hh, s, nx, ny, nz):
+def rate(mx, my, mz, wx, wy, wz, kx, ky, kz, kc, f, bx, by, bz, g, hh, s, nx, ny, nz):
     """dm/dt of Eq. (18) extended (module docstring) for one macrospin at one instant.
 
-    (wx, wy, wz): omega_h (+ exchange field); f: diffusive drive f(t); (bx, by, bz): b(t).
+    (wx, wy, wz): omega_h (+ exchange and dipolar fields); (kx, ky, kz), kc: the anisotropy and
+    cubic rates of Eq. (M1); f: diffusive drive f(t); (bx, by, bz): b(t).
     """
+    # omega_eff of Eq. (M1)
+    x2 = mx * mx
+    y2 = my * my
+    z2 = mz * mz
+    wx = wx + (kx - kc * (y2 + z2)) * mx
+    wy = wy + (ky - kc * (z2 + x2)) * my
+    wz = wz + (kz - kc * (x2 + y2)) * mz
     fz = f * mz
     ax = wy * mz - wz * my + fz * my + my * bz - mz * by
     ay = wz * mx - wx * mz - fz * mx + mz * bx - mx * bz
@@ -97,15 +127,23 @@ def _cross(a, b):
 def explicit_torques(batch: MacrospinBatch, m, t) -> dict[str, np.ndarray]:
     """The explicit (dm/dt-free) terms of the right-hand side, each (N, 3), in the batch rate unit.
 
-    Keys: ``precession`` (omega_h x m), ``diffusive`` (f m_z m x z), ``fieldlike`` (m x b).
-    Exchange is not included (it needs the neighbours; see the kernels).
+    Keys: ``precession`` (omega_h x m), ``anisotropy`` (omega_a(m) x m, Eq. M1 without
+    omega_h), ``dipolar`` (h_dip(m) x m, Eq. D2 of DipolarKernel, by FFT; zero without a
+    kernel), ``diffusive`` (f m_z m x z), ``fieldlike`` (m x b). Exchange is not included (it
+    needs the neighbours; see the kernels).
     """
     m = np.asarray(m, dtype=float)
     z = np.array([0.0, 0.0, 1.0])
     f = drive(batch, t)
     b = batch.fieldlike * np.cos(batch.omega * t + batch.fieldlike_phase)[:, None]
+    sq = m * m
+    others = sq.sum(axis=1, keepdims=True) - sq  # m_j^2 + m_k^2, written independently of rate()
+    omega_a = batch.anisotropy * m - batch.cubic[:, None] * m * others
+    h_dip = np.zeros_like(m) if batch.dipolar is None else batch.dipolar.field(m)
     return {
         "precession": _cross(batch.omega_h, m),
+        "anisotropy": _cross(omega_a, m),
+        "dipolar": _cross(h_dip, m),
         "diffusive": (f * m[:, 2])[:, None] * _cross(m, z),
         "fieldlike": _cross(m, b),
     }
@@ -150,7 +188,7 @@ def dm_dt(batch: MacrospinBatch, m, t: float, *, terms=TERMS) -> np.ndarray:
     Parameters
     ----------
     batch
-        the parameters (exchange, if any, is ignored here).
+        the parameters (exchange, if any, is ignored here; the dipolar kernel is applied by FFT).
     m
         (N, 3) magnetization (unit vectors).
     t
@@ -165,7 +203,11 @@ def dm_dt(batch: MacrospinBatch, m, t: float, *, terms=TERMS) -> np.ndarray:
     m = np.asarray(m, dtype=float).reshape(batch.size, 3)
     explicit = explicit_torques(batch, m, t)
     a = sum(
-        (explicit[k] for k in ("precession", "diffusive", "fieldlike") if k in terms),
+        (
+            explicit[k]
+            for k in ("precession", "anisotropy", "dipolar", "diffusive", "fieldlike")
+            if k in terms
+        ),
         np.zeros_like(m),
     )
     g = batch.alpha_g if "damping" in terms else np.zeros(batch.size)
@@ -192,3 +234,21 @@ def dm_dt(batch: MacrospinBatch, m, t: float, *, terms=TERMS) -> np.ndarray:
 
 
 _solve_rate_array = solve_rate.py_func
+
+
+def energy(batch: MacrospinBatch, m) -> np.ndarray:
+    """E(m) of Eq. (M1) per trajectory (batch rate unit): Zeeman, anisotropy and cubic terms.
+
+    ``m``: (N, 3) or (N, ..., 3) (e.g. ``simulate(...).m``, (N, time, 3)); returns m's shape
+    without the last axis. omega_eff = -dE/dm; exchange and dipolar energies are not included.
+    """
+    m = np.asarray(m, dtype=float)
+    if m.ndim < 2 or m.shape[0] != batch.size or m.shape[-1] != 3:
+        raise ValueError(f"m must have shape (N, ..., 3) with N = {batch.size}, got {m.shape}")
+    lead = (batch.size,) + (1,) * (m.ndim - 2)
+    w = batch.omega_h.reshape(*lead, 3)
+    a = batch.anisotropy.reshape(*lead, 3)
+    c = batch.cubic.reshape(lead)
+    sq = m * m
+    pairs = sq[..., 0] * sq[..., 1] + sq[..., 1] * sq[..., 2] + sq[..., 2] * sq[..., 0]
+    return -np.sum(w * m, axis=-1) - 0.5 * np.sum(a * sq, axis=-1) + 0.5 * c * pairs
