@@ -1,4 +1,4 @@
-"""CLI: `tisot gate`, `tisot film`, `tisot resonance` against the library; named errors; --out."""
+"""CLI: `tisot gate`, `tisot resonance` against the library; named errors; --out."""
 
 import json
 import math
@@ -21,7 +21,10 @@ def test_gate_json_matches_the_library():
     )
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)
-    gate = GratingGate(period=2e-6, distance=100e-9, voltage=0.1, frequency=10e9, harmonics=32)
+    gate = GratingGate(
+        period=2e-6, distance=100e-9, voltage=0.1, frequency=10e9, harmonics=32,
+        permittivity=9.0, substrate_permittivity=100.0,
+    )  # fmt: skip
     x = np.array(data["x_um"]) * 1e-6
     np.testing.assert_allclose(data["E_x_V_per_m"], gate.surface_field(x), rtol=1e-12, atol=1e-9)
 
@@ -31,7 +34,8 @@ def test_gate_json_matches_the_library():
     [
         (["gate", "--period-um", "0"], "--period-um must be > 0"),
         (["gate", "--distance-nm", "-1"], "--distance-nm must be >= 0"),
-        (["film", "--tau-phi-ps", "0"], "--tau-phi-ps must be > 0"),
+        (["resonance", "--chi-deg", "400"], "--chi-deg must be"),
+        (["resonance", "--num", "1000000000"], "--num must be"),
         (["resonance", "--sweep", "temperature"], "dim must be one of"),
     ],
 )
@@ -57,13 +61,14 @@ def test_resonance_json_follows_linear_response(tmp_path):
     assert out.exists() and (tmp_path / "spec.png").exists()
 
 
-def test_film_runs_and_reports_local_drives():
+def test_resonance_angle_sweep_is_in_degrees():
+    """sin 2 chi law: the drive torque (f0/2) sin 2 chi vanishes at 0 and 90 degrees."""
     res = runner.invoke(
-        app, ["film", "--points", "4", "--t-max-ns", "0.2", "--format", "json", "--no-fieldlike"]
-    )
+        app, ["resonance", "--sweep", "chi", "--start", "0", "--stop", "90", "--num", "3",
+              "--format", "json"],
+    )  # fmt: skip
     assert res.exit_code == 0, res.output
     data = json.loads(res.output)
-    a = np.array(data["drive_amplitude_per_s"])
-    # a standing wave: points at x = 0 and L/2 carry the largest |f|, opposite phases
-    assert a[0] == pytest.approx(a[2], rel=1e-9) and a[0] > 1e6
-    assert abs(abs(data["drive_phase_rad"][0] - data["drive_phase_rad"][2]) - math.pi) < 1e-6
+    assert data["chi"] == [0.0, 45.0, 90.0]
+    cone = data["one_minus_m_H"]
+    assert cone[0] < 1e-12 * cone[1] and cone[2] < 1e-9 * cone[1]
