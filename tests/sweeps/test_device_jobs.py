@@ -1,4 +1,4 @@
-"""The "device" and "film" jobs (time integration of Eq. 18 with magnetostatics) against the
+"""The "device_macrospin" and "film" jobs (time integration of Eq. 18 with magnetostatics) against the
 linearised frequency-domain response of tisot.magnet (a second, independent method), the
 energy balance, and config validation."""
 
@@ -47,7 +47,7 @@ fieldlike = {fieldlike}
 """
 
 
-def config(job="device", a_ex=0.0, harmonics=15, fieldlike="true", extra=""):
+def config(job="device_macrospin", a_ex=0.0, harmonics=15, fieldlike="true", extra=""):
     text = BASE.format(job=job, a_ex=a_ex, harmonics=harmonics, fieldlike=fieldlike, extra=extra)
     return parse_config(tomllib.loads(text))
 
@@ -113,9 +113,11 @@ def test_film_exchange_matches_the_spin_wave_response():
 
 def test_device_tables_take_presets_and_reject_bad_keys():
     with pytest.raises(ValueError, match=r"fm\.dampin"):
-        parse_config(tomllib.loads('calculation = "device"\n[fm]\ndampin = 0.1\n'))
+        parse_config(tomllib.loads('calculation = "device_macrospin"\n[fm]\ndampin = 0.1\n'))
     with pytest.raises(ValueError, match=r"gate\.screening"):
-        parse_config(tomllib.loads('calculation = "device"\n[gate]\nscreening = "maybe"\n'))
+        parse_config(
+            tomllib.loads('calculation = "device_macrospin"\n[gate]\nscreening = "maybe"\n')
+        )
     cfg = config()
     dev = build_device(cfg.at({"fm.damping": 0.02}))
     assert dev.fm.damping == 0.02 and dev.gate.screening is False

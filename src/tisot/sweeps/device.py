@@ -1,4 +1,4 @@
-"""The "device" and "film" jobs: a device's FM under its gate, time-integrated, in SI.
+"""The "device_macrospin" and "film" jobs: a device's FM under its gate, time-integrated, in SI.
 
 Both call :func:`tisot.experiments.device_dynamics.steady_state`; the jobs only orchestrate.
 Their config has the five tables of a device file ([surface], [fm], [interface], [gate],
@@ -7,7 +7,7 @@ key is optional: ``surface.material`` and ``fm.material`` name presets (default 
 and the keys given override them, so that any device key can be swept
 (``"environment.field_mt" = {start = 50, stop = 200, num = 31}``).
 
-* "device": one macrospin at x = 0 (under the middle of a biased strip);
+* "device_macrospin": one macrospin at x = 0 (under the middle of a biased strip);
 * "film": ``dynamics.points`` macrospins over one gate period, coupled by exchange and by the
   dynamic dipolar field of the film; film averages and per-point profiles.
 """
@@ -141,7 +141,7 @@ _PROFILES = {
 class DeviceJob(Job):
     """One macrospin of the device under its gate at x = 0 (module docstring)."""
 
-    name = "device"
+    name = "device_macrospin"
     description = "a TI/FM device under its grated gate: steady state of one macrospin, in SI"
     schema: ClassVar[Schema] = {**device_tables(), "dynamics": DYNAMICS_SCHEMA}
 

@@ -1,7 +1,7 @@
 """Built-in calculation kinds: "transport" (Eq. 9), "response" (K of Eq. 8, analytic or ladder)
 "macrospin" (dynamics of Eq. 18, Fig. 3), "resonance" (its steady state under a drive) and
 "torques" (the torque strengths of a gated surface, Eqs. 3, 4, 17, 18). The whole device chain
-lives in ``device.py`` ("device": one macrospin, "film": a film along the grating), built on
+lives in ``device.py`` ("device_macrospin": one macrospin, "film": a film along the grating), built on
 :class:`tisot.device.Device`.
 
 Config units are the laboratory's (meV, m/s, um, GHz); each job converts to model units
