@@ -12,6 +12,9 @@ e_1 x e_2 = m0), and m0 x = R = [[0, -1], [1, 0]] on (x_1, x_2), the first order
     -i omega x = R K x + T_perp - i omega R D x
     =>  (K - i omega (D + R)) x = R T_perp = (m0 x T)_perp                     (*)
 
+(the engine's sigma_H term alpha_hall m x ((P_z dm/dt) x z) = alpha_hall m0_z dm/dt at first
+order, so it only replaces R by (1 - alpha_hall m0_z) R: ``alpha_hall``, default 0)
+
 with the stiffness K = (gamma / Ms) H (rad/s), H the Hessian of the energy on the sphere
 (:meth:`~tisot.magnet.film.FilmMagnet.tangent_hessian`; this is the Smit–Beljers curvature),
 and D the transverse block of alpha 1 + alpha_g P_n. A transverse field h (T) is the torque
@@ -127,13 +130,17 @@ def _inverse(mat) -> np.ndarray:
     return np.stack([np.stack([d, -b], -1), np.stack([-c, a], -1)], -2) / det[..., None, None]
 
 
-def _dynamic_matrix(magnet, field_tesla, m0, frequency_hz, spin_wave, damping):
-    """K - i omega (D + R), (..., 2, 2), with its frame and the broadcast m0."""
+def _dynamic_matrix(magnet, field_tesla, m0, frequency_hz, spin_wave, damping, alpha_hall):
+    """K - i omega (D + (1 - alpha_hall m0_z) R), (..., 2, 2), and the broadcast m0."""
     kmat = stiffness(magnet, field_tesla, m0, **spin_wave)
     m0 = check_equilibrium(magnet, field_tesla, m0)
     dmat = _damping(m0, *damping)
+    # sigma_H term of Eq. (16): m0 x ((P_z u) x z) = m0_z u for u perpendicular to m0
+    hall = 1.0 - np.asarray(finite("alpha_hall", alpha_hall)) * m0[..., 2]
+    if np.any(hall <= 0):
+        raise ValueError(f"alpha_hall must satisfy |alpha_hall m0_z| < 1, got {alpha_hall!r}")
     omega = 2 * np.pi * np.asarray(finite("frequency_hz", frequency_hz), dtype=float)
-    return kmat - 1j * omega[..., None, None] * (dmat + _R), m0
+    return kmat - 1j * omega[..., None, None] * (dmat + hall[..., None, None] * _R), m0
 
 
 def susceptibility(
@@ -149,6 +156,7 @@ def susceptibility(
     alpha=0.0,
     alpha_g=0.0,
     damping_axis=(0.0, 0.0, 1.0),
+    alpha_hall=0.0,
 ) -> np.ndarray:
     """Transverse susceptibility chi = gamma (K - i omega (D + R))^{-1} in 1/T, (..., 2, 2).
 
@@ -167,6 +175,7 @@ def susceptibility(
             exchange_stiffness=exchange_stiffness,
         ),
         (alpha, alpha_g, damping_axis),
+        alpha_hall,
     )
     return magnet.gamma * _inverse(mat)
 
@@ -185,6 +194,7 @@ def driven_response(
     alpha=0.0,
     alpha_g=0.0,
     damping_axis=(0.0, 0.0, 1.0),
+    alpha_hall=0.0,
 ) -> np.ndarray:
     """Complex amplitude dm (..., 3) of the linear response m = m0 + Re[dm e^{-i 2 pi f t}].
 
@@ -211,6 +221,10 @@ def driven_response(
     alpha, alpha_g, damping_axis
         isotropic Gilbert damping alpha m x dm/dt, anisotropic alpha_g m x P_n dm/dt of
         Eq. (18) with P_n = 1 - n n^T, n = damping_axis (default z).
+    alpha_hall
+        the sigma_H term alpha_hall m x ((P_z dm/dt) x z) of Eq. (16) (the engine's
+        ``alpha_hall``); linearised it rescales the precession, dm/dt (1 - alpha_hall m0_z),
+        and does no work. |alpha_hall m0_z| < 1.
 
     Returns
     -------
@@ -229,6 +243,7 @@ def driven_response(
             exchange_stiffness=exchange_stiffness,
         ),
         (alpha, alpha_g, damping_axis),
+        alpha_hall,
     )
     t = np.asarray(finite("torque", torque))
     if t.shape[-1:] != (3,):
