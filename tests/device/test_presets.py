@@ -323,3 +323,35 @@ def test_device_from_presets(ti, fm):
     for section, table in preset_values(ti, fm).items():
         for key, value in table.items():
             assert device.value(f"{section}.{key}") == value
+
+
+def test_docs_tables_match_the_presets():
+    """docs/materials.md lists every preset value with its unit (no drift from the code)."""
+    from pathlib import Path
+
+    doc = (Path(__file__).parents[2] / "docs" / "materials.md").read_text(encoding="utf-8")
+    row = re.compile(r"^\| `(\w+)\.(\w+)` \| ([^|]+) \| ([^|]+) \|", re.MULTILINE)
+    for p in ALL:
+        heading = f"\n### {p.name}"
+        assert heading in doc, f"docs/materials.md has no section for {p.name}"
+        section = doc.split(heading, 1)[1].split("\n### ", 1)[0].split("\n## ", 1)[0]
+        rows = {
+            key: (value.strip(), unit.strip()) for part, key, value, unit in row.findall(section)
+        }
+        assert set(rows) == set(p.values), p.name
+        for key, value in p.values.items():
+            shown, unit = rows[key]
+            assert unit == DEVICE_SCHEMA[p.part][key].units
+            if isinstance(value, str):
+                assert shown == value
+            else:
+                assert float(shown) == pytest.approx(value, rel=5e-3), (p.name, key)
+
+
+def test_docs_example_runs(capsys):
+    from pathlib import Path
+
+    doc = (Path(__file__).parents[2] / "docs" / "materials.md").read_text(encoding="utf-8")
+    (code,) = re.findall(r"```python\n(.*?)```", doc, re.DOTALL)
+    exec(compile(code, "docs/materials.md", "exec"), {"__name__": "__main__"})
+    assert capsys.readouterr().out.startswith("10.5\n")
