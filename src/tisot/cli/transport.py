@@ -126,6 +126,9 @@ def response(
     cutoff: Annotated[
         float, typer.Option("--cutoff", help="Momentum cutoff in units of eps/(hbar v) (ladder).")
     ] = 5.0,
+    crossed: Annotated[
+        bool, typer.Option("--crossed", help="Add the crossed X and Psi diagrams (ladder).")
+    ] = False,
     units: UnitsOpt = Units.dimensionless,
     fmt: FormatOpt = OutputFormat.table,
     ctx: typer.Context = None,
@@ -138,7 +141,12 @@ def response(
                 RESPONSE_FLAGS,
                 {"--method": method, "--omega": omega, "--frequency-ghz": frequency_ghz},
             )
-            refuse_unused(ctx, "--method", method, {"rtol": ("ladder",), "cutoff": ("ladder",)})
+            refuse_unused(
+                ctx,
+                "--method",
+                method,
+                {"rtol": ("ladder",), "cutoff": ("ladder",), "crossed": ("ladder",)},
+            )
             refuse_unused(
                 ctx, "--units", units.value, {"velocity": ("si",), "frequency_ghz": ("si",)}
             )
@@ -160,7 +168,12 @@ def response(
                 del inputs["--omega"]
             with numerics("K(q, omega)", inputs):
                 qm, wm = to_model_units(model, qq, w, units)  # 2 pi f in rad/ns
-                K = response_tensor(model, np.array(qm), wm, method=method, **options)
+                if crossed:  # ladder + X and Psi diagrams (tisot.response.crossed)
+                    from ..response.crossed import crossed_response
+
+                    K = crossed_response(model, np.array(qm), wm, **options)
+                else:
+                    K = response_tensor(model, np.array(qm), wm, method=method, **options)
             finite_result("K(q, omega)", K, inputs)
             coeffs = _transport(model, units, energy=energy, delta_sd=delta_sd, velocity=velocity)
         except (ValueError, NotImplementedError) as err:
