@@ -148,3 +148,25 @@ def test_bad_input():
         cr.crossed_kernel(model(0.1)).hall_part([0.1, 0.0])
     with pytest.raises(ValueError, match="cutoff"):
         cr.crossed_response(model(0.1), [0.01, 0], 0.0, cutoff=1.0)
+
+
+def test_cli_crossed_flag_adds_the_diagrams():
+    import json
+
+    from typer.testing import CliRunner
+
+    from tisot.cli import app
+
+    args = ["response", "--energy", "1", "--delta-sd", "0.3", "--alpha", "0.05"]
+    args += ["--q", "0.01,0", "--omega", "1e-3", "--method", "ladder", "--format", "json"]
+    runner = CliRunner()
+    out = runner.invoke(app, [*args, "--crossed"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.stdout)
+    K = np.array(data["K"]["re"]) + 1j * np.array(data["K"]["im"])
+    expected = cr.crossed_response(model(0.05), [0.01, 0.0], 1e-3)
+    assert np.abs(K - expected).max() < 1e-10 * np.abs(expected).max()
+    plain = json.loads(runner.invoke(app, args).stdout)
+    assert set(plain) == set(data)  # same JSON layout as the plain ladder
+    bad = runner.invoke(app, ["response", "--crossed"])
+    assert bad.exit_code == 2 and "--crossed" in bad.output
