@@ -180,7 +180,9 @@ TI_PRESETS: dict[str, Preset] = {
             "fermi_energy_mev": (
                 100.0,
                 "ASSUMED: as-grown MBE Sb2Te3 is p-type with the Fermi level below the Dirac "
-                f"point ({_JIANG_SBTE}); |epsilon| = 100 meV, taken as its electron mirror image",
+                f"point ({_JIANG_SBTE}); |epsilon| = 100 meV, taken as its electron mirror "
+                "image; the bulk gap is 190 +- 10 meV (Mohelsky et al., Phys. Rev. "
+                "B 109, 165205 (2024), abstract)",
             ),
             "mobility_cm2_per_vs": (
                 1000.0,
@@ -300,10 +302,10 @@ FM_PRESETS: dict[str, Preset] = {
             "material": ("YIG", "the preset's name: Y3Fe5O12"),
             "ms_ka_per_m": (
                 140.0,
-                "room-temperature Ms of YIG, 4 pi Ms ~ 1.76 kG (mu0 Ms = 0.176 T), e.g. "
-                "Stancil and Prabhakar, Spin Waves: Theory and Applications, Springer (2009) "
-                "(not verified here); 0 K: "
-                "5 mu_B per formula unit, 196 kA/m",
+                "room-temperature Ms of YIG films, mu0 Ms = 0.176 T; bulk-like LPE films have "
+                "4 pi Ms = 1800 +- 20 G (143 kA/m), Dubs et al., arXiv:1608.08043 (2016) "
+                "(abstract), thin PLD films slightly less; 0 K: 5 mu_B per formula unit, "
+                "196 kA/m",
             ),
             "thickness_nm": (
                 20.0,
