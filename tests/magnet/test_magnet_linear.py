@@ -163,3 +163,28 @@ def test_bad_inputs_name_the_parameter():
         driven_response(MAG, FIELD, M0, 1e9, [1, 0, 0], alpha=-0.1)
     with pytest.raises(ValueError, match="torque"):
         driven_response(MAG, FIELD, M0, 1e9, [1, 0])
+
+
+def test_matches_the_3x3_linearisation_of_the_llg():
+    """Cartesian: (-i w ((1 - h m0_z) 1 - [m0]x D3) - A) dm = T_perp, A the finite-difference
+    Jacobian of -gamma m x mu0 H_eff(m), D3 = alpha 1 + alpha_g P_n: an independent route."""
+    alpha, alpha_g, hall = 0.02, 0.07, 0.2
+    n = np.array([0.2, 0.0, 1.0]) / math.hypot(0.2, 1.0)
+
+    def rate(m):
+        return -MAG.gamma * np.cross(m, MAG.effective_field(m, FIELD))
+
+    h = 1e-7
+    a = np.column_stack([(rate(M0 + h * e) - rate(M0 - h * e)) / (2 * h) for e in np.eye(3)])
+    cross = np.cross(M0, np.eye(3)).T  # [m0]x v = m0 x v
+    d3 = alpha * np.eye(3) + alpha_g * (np.eye(3) - np.outer(n, n))
+    torque = np.array([2.0 + 1j, -1.0, 0.5j]) * 1e8
+    t_perp = torque - M0 * (M0 @ torque)
+    for f in (0.3 * F0, F0, 2.2 * F0):
+        w = 2 * math.pi * f
+        lhs = -1j * w * ((1 - hall * M0[2]) * np.eye(3) - cross @ d3) - a
+        expected = np.linalg.solve(lhs, t_perp)
+        dm = driven_response(
+            MAG, FIELD, M0, f, torque, alpha=alpha, alpha_g=alpha_g, damping_axis=n, alpha_hall=hall
+        )
+        np.testing.assert_allclose(dm, expected, rtol=1e-6, atol=1e-7 * np.abs(expected).max())
