@@ -4,7 +4,8 @@
 :func:`equilibrium` minimises the energy (all minima, hysteresis, ambiguity);
 :func:`resonance_frequency` (Smit–Beljers) and :func:`kittel_field` the uniform mode;
 :func:`driven_response`, :func:`susceptibility`, :func:`absorbed_power_density` the linearised
-driven LLG; :func:`spin_wave_frequency` the thin-film dispersion. SI inside: fields mu0 H in T,
+driven LLG; :func:`spin_wave_frequency` the thin-film dispersion; :func:`field_sweep` and
+:func:`resonance_sweep` the lab's sweeps as xarray Datasets (mT, GHz, degrees). SI inside: fields mu0 H in T,
 frequencies in Hz, energies in J/m^3, lengths in m; angles in degrees.
 """
 
@@ -27,6 +28,8 @@ from .linear import susceptibility as susceptibility
 from .resonance import kittel_field as kittel_field
 from .resonance import resonance_frequency as resonance_frequency
 from .spinwaves import spin_wave_frequency as spin_wave_frequency
+from .sweep import field_sweep as field_sweep
+from .sweep import resonance_sweep as resonance_sweep
 
 __all__ = [
     "MU0",
@@ -40,11 +43,13 @@ __all__ = [
     "driven_response",
     "equilibrium",
     "equilibrium_at",
+    "field_sweep",
     "field_vector",
     "kittel_field",
     "local_frame",
     "relax",
     "resonance_frequency",
+    "resonance_sweep",
     "spin_wave_frequency",
     "stiffness",
     "susceptibility",
