@@ -103,7 +103,7 @@ def test_free_precession_frequency_by_time_integration(magnet, b, th, ph):
     f = resonance_frequency(magnet, field, m0)
     e1, _ = local_frame(m0)
     rate = llg_rate(magnet, field)
-    periods = 40
+    periods = 25
     f_ghz = f * 1e-9
     t = np.linspace(0, periods / f_ghz, periods * 64)  # ns
     sol = solve_ivp(

@@ -7,6 +7,10 @@ is the equilibrium; several are hysteresis (the state depends on the history, ``
 follows a branch); several with the same energy make the equilibrium ambiguous (zero field,
 where E(m) = E(-m), or a field in a symmetry plane of the anisotropy): ValueError unless the
 caller says which branch to follow.
+
+Limitation: a metastable minimum whose basin is narrower than the 5 deg scan grid (just before
+it annihilates at a switching field) can be missed by the scan, so ``hysteretic`` may read
+False there; ``m_guess`` (or :func:`~tisot.magnet.sweep.field_sweep`) follows it regardless.
 """
 
 from __future__ import annotations
