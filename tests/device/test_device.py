@@ -154,3 +154,12 @@ def test_screening_cuts_the_static_field_by_the_thomas_fermi_factor():
     expected = 1 / (1 + E**2 * nu * 1e-9 / (epsilon_0 * 9.0))  # eps_s / (eps_d / qd) ~ 7e-4
     assert np.allclose(ratio, expected, rtol=2e-3)
     assert dev.drive(m).screened
+
+
+def test_presets_fill_keys_and_name_a_missing_interface():
+    dev = Device.from_presets("Bi2Se3", "EuS", {"fm.damping": 0.01})
+    assert dev.fm.damping == 0.01 and dev.fm.material == "EuS"
+    assert dev.interface.exchange_mev == pytest.approx(-7.0)
+    with pytest.raises(ValueError, match=r"interface\.exchange_mev"):
+        Device.from_presets("BST", "TmIG")
+    assert Device.from_presets("BST", "TmIG", {"interface.exchange_mev": -5.0}).fm.ku_kj_per_m3 > 0

@@ -4,16 +4,15 @@
 from __future__ import annotations
 
 import json
-import math
 import warnings
 from pathlib import Path
 from typing import Annotated
 
-import numpy as np
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from ..experiments.device_torques import device_summary
 from ..io.schema import Parameter, check_flags
 from ..model import RegimeWarning
 from .main import app, fail
@@ -46,48 +45,6 @@ def emit_warnings(caught) -> None:
             typer.secho(f"warning: {w.message}", err=True, fg=typer.colors.YELLOW)
 
 
-def summary(device) -> dict:
-    """What a user wants to know first about a device, in lab units."""
-    from ..magnet import kittel_field, resonance_frequency
-
-    eq = device.equilibrium()
-    m0 = eq.m
-    model = device.surface_model(m0)
-    transport = model.transport("si")
-    drive = device.drive(m0)
-    first = int(np.argmin(np.abs(drive.wavevectors[:, 0] - 2 * math.pi / device.gate.period)))
-    z = np.array([0.0, 0.0, 1.0])
-    t_diff = abs(drive.f[first]) * abs(m0[2]) * np.linalg.norm(np.cross(m0, z))
-    t_fl = np.linalg.norm(np.cross(m0, np.abs(drive.b[first])))
-    magnet = device.magnet
-    theta_h = device.environment.field_theta_deg
-    phi_h = device.environment.field_phi_deg
-    try:
-        b_res = kittel_field(magnet, device.gate.frequency, theta_h_deg=theta_h, phi_h_deg=phi_h)
-    except ValueError:
-        b_res = math.nan
-    bare = device.with_values({"gate.screening": False}).drive(m0).field[first, 0]
-    return {
-        "m": [float(c) for c in m0],
-        "m_theta_deg": float(eq.theta_deg),
-        "m_phi_deg": float(eq.phi_deg),
-        "hysteretic": bool(eq.hysteretic),
-        "frequency_ghz": float(resonance_frequency(magnet, device.field_tesla, m0)) * 1e-9,
-        "resonance_field_mt": float(b_res) * 1e3,
-        "fermi_energy_mev": device.fermi_energy_mev(m0),
-        "disorder_alpha": device.disorder(m0),
-        "sigma0_e2_per_h": transport.sigma0,
-        "D_cm2_per_s": transport.diffusion_constant * 1e4,
-        "tau_tr_ps": transport.transport_time * 1e12,
-        "alpha_g": device.alpha_g(m0),
-        "screening_factor": {"re": float((drive.field[first, 0] / bare).real),
-                             "im": float((drive.field[first, 0] / bare).imag)},
-        "diffusive_torque_per_s": float(t_diff),
-        "fieldlike_torque_per_s": float(t_fl),
-        "diffusive_over_fieldlike": float(t_diff / t_fl) if t_fl > 0 else math.inf,
-    }  # fmt: skip
-
-
 _LABELS = {
     "m_theta_deg": ("equilibrium m: polar angle from the TI normal", "deg"),
     "m_phi_deg": ("equilibrium m: azimuth from the grating wavevector", "deg"),
@@ -117,7 +74,7 @@ def device_cmd(
         warnings.simplefilter("always")
         try:
             dev = load_device(device_file, overrides)
-            info = summary(dev)
+            info = device_summary(dev)
         except ValueError as err:
             fail(str(err))
     emit_warnings(caught)
@@ -130,7 +87,8 @@ def device_cmd(
     table.add_row("equilibrium m", ", ".join(f"{c:+.4f}" for c in info["m"]), "")
     for key, (label, unit) in _LABELS.items():
         value = info[key]
-        table.add_row(label, value if isinstance(value, str) else f"{value:.5g}", unit)
+        text = ("yes" if value else "no") if isinstance(value, bool) else f"{value:.5g}"
+        table.add_row(label, text, unit)
     sf = info["screening_factor"]
     table.add_row("screening E_tot/E_gate, first harmonic", f"{sf['re']:.4g}{sf['im']:+.3g}j", "")
     Console().print(table)

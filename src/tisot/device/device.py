@@ -393,8 +393,13 @@ def _fill_presets(merged: dict[str, dict]) -> None:
         from . import presets
 
         pair = presets.INTERFACE_PRESETS.get((names["surface"], names["fm"]))
-        if pair is not None:
-            merged["interface"] = {**pair.values, **merged["interface"]}
+        if pair is None:
+            raise ValueError(
+                f"no interface preset for {names['surface']}/{names['fm']} (no measured Delta_sd): "
+                "give interface.exchange_mev in meV (a proximity exchange of a few meV is typical; "
+                "docs/materials.md)"
+            )
+        merged["interface"] = {**pair.values, **merged["interface"]}
 
 
 def _alternatives(section: str):

@@ -38,13 +38,15 @@ def parse_overrides(items: Iterable[str] | None) -> dict[str, Any]:
     return out
 
 
-def device_template(ti: str = "Bi2Se3", fm: str = "EuS") -> str:
+def device_template(ti: str = "Bi2Se3", fm: str = "EuS", overrides=None, title: str = "") -> str:
     """An annotated, valid device file: every key with its unit and allowed range, at the
-    values of the ``ti`` and ``fm`` presets (alternatives left unset are commented out)."""
+    values of the ``ti`` and ``fm`` presets with ``overrides`` (dotted keys) put in
+    (alternatives left unset are commented out)."""
     from .device import Device
 
-    device = Device.from_presets(ti, fm)
-    lines = [
+    device = Device.from_presets(ti, fm, overrides)
+    lines = [f"# {title}"] if title else []
+    lines += [
         "# tisot device file: a TI surface under a ferromagnetic insulator with a grated gate.",
         f"# Values of the {ti} and {fm} presets (docs/materials.md gives their sources); every",
         "# key overrides the preset named by `material`. Units are in the key names.",

@@ -34,7 +34,10 @@ def _p(kind, default, units, long_name, **kw) -> Parameter:
 
 
 SURFACE = {
-    "material": _p(str, "custom", "1", "TI material (informational; set by a preset)"),
+    "material": _p(
+        str, "custom", "1", "TI preset (Bi2Se3, Bi2Te3, Sb2Te3, BST) filling the keys left out, "
+        "or custom",
+    ),
     "fermi_energy_mev": _p(
         float, UNSET, "meV", "Fermi energy above the Dirac point (one of fermi_energy_mev, "
         "carrier_density_per_cm2, backgate_voltage_v)", low=0.0, low_open=True,
@@ -74,7 +77,9 @@ SURFACE = {
 }  # fmt: skip
 
 FM = {
-    "material": _p(str, "custom", "1", "FM material (informational; set by a preset)"),
+    "material": _p(
+        str, "custom", "1", "FM preset (EuS, YIG, TmIG, CGT) filling the keys left out, or custom",
+    ),
     "ms_ka_per_m": _p(
         float, None, "kA m-1", "saturation magnetization Ms (at 0 K if curie_temperature_k "
         "is given)", low=0.0, low_open=True, high=1.0e4,

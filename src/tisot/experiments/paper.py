@@ -262,6 +262,13 @@ def _report(fig3_ds, eq19_ds, eq17, table, files, attrs) -> str:
         f"tisot {attrs['tisot_version']}, commit `{attrs['git_commit']}`, "
         f"{attrs['date_created']}; constants: {attrs['constants']}.",
         "Deviations from the printed paper are documented, with tests, in `docs/theory-notes.md`.",
+        "",
+        "As in the paper: the gate field is **not screened** by the surface electrons (the paper "
+        "has no Coulomb interaction), and the FM is the paper's macrospin in the effective "
+        "field H alone (no shape or crystal anisotropy, m at rest along H). A real device "
+        "(`tisot.device.Device`, `docs/realistic-device.md`) has both: screening cuts the "
+        "drive (`docs/screening.md`) and the thin film's shape anisotropy pulls m towards the "
+        "plane (`docs/magnetostatics.md`).",
     ]
     if fig3_ds is not None:
         parts += [

@@ -57,11 +57,7 @@ def device_tables() -> Schema:
     tables = {s: {k: _optional(p) for k, p in keys.items()} for s, keys in DEVICE_SCHEMA.items()}
     for section, name in (("surface", "Bi2Se3"), ("fm", "EuS")):
         p = tables[section]["material"]
-        tables[section]["material"] = Parameter(
-            kind=str, default=name, long_name=p.long_name.replace(
-                "(informational; set by a preset)", "preset: its values fill the keys left unset"
-            ),
-        )  # fmt: skip
+        tables[section]["material"] = Parameter(kind=str, default=name, long_name=p.long_name)
     return tables
 
 
