@@ -442,6 +442,7 @@ def realspace_response(
     substeps: int = 1,
     screening: LayeredDielectric | None = None,
     progress: bool = False,
+    fields: bool = True,
 ) -> xr.Dataset:
     r"""Drive, induced charge, total field and current on a periodic line, in real space and time.
 
@@ -481,6 +482,8 @@ def realspace_response(
         the electrostatics (e.g. ``gate.layers``) for a self-consistent total field, or ``None``.
     progress
         show a rich progress bar over the output intervals.
+    fields
+        also return rho, the total E_x and J_x (``False``: only f, less memory and time).
 
     Returns
     -------
@@ -525,7 +528,7 @@ def realspace_response(
 
     out = np.empty((t.size, points))
     out[0] = u
-    E_ext = np.zeros((t.size, points))
+    E_ext = np.zeros((t.size, points)) if fields else None
     per_chunk = max(1, SOURCE_CHUNK_STEPS // int(substeps))
     with _progress(progress, t.size - 1) as advance:
         for j0 in range(0, t.size - 1, per_chunk):
@@ -539,7 +542,8 @@ def realspace_response(
                     raise ValueError(
                         f"field must return {points} finite values of E_x (V/m) at each time"
                     )
-            E_ext[j0 : j1 + 1] = Ex[::substeps]
+            if fields:
+                E_ext[j0 : j1 + 1] = Ex[::substeps]
             sources = -_central(Ex, h)  # -dE_x/dx, second order, periodic
             if screening is None:
                 r_num = D * dt / (2 * h * h)
@@ -555,18 +559,7 @@ def realspace_response(
             out[j0 + 1 : j1 + 1] = chunk[1:]
             u = chunk[-1].copy()
             advance(j1 - j0)
-    # the induced field and the current, from the charge
-    phi_hat = green * sigma * np.fft.rfft(out, axis=1)
-    E_tot = E_ext - _central(np.fft.irfft(phi_hat, n=points, axis=1), h)
-    # the current on the midpoints x_j + h/2, where its divergence is the scheme's own:
-    # (J_{j+1/2} - J_{j-1/2})/h = sigma (central dE/dx - D lap_h u), so continuity is discrete-exact
-    E_mid = 0.5 * (E_tot + np.roll(E_tot, -1, axis=1))
-    J = sigma * (E_mid - D * (np.roll(out, -1, axis=1) - out) / h)
-    coords = {
-        "time": ("time", t, {"units": "s"}),
-        "x": ("x", x, {"units": "m"}),
-        "x_mid": ("x_mid", x + 0.5 * h, {"units": "m", "long_name": "midpoints x + h/2"}),
-    }
+    coords = {"time": ("time", t, {"units": "s"}), "x": ("x", x, {"units": "m"})}
     method = "Crank-Nicolson, periodic finite differences (tisot.drive.realspace_drive)"
     if screening is not None:
         method += "; induced potential from the layered Green's function per grid harmonic"
@@ -578,20 +571,23 @@ def realspace_response(
             "gate_permittivity": screening.permittivity,
             "substrate_permittivity": screening.substrate_permittivity,
         }
-    return xr.Dataset(
-        {
-            "f": (
-                ("time", "x"),
-                eta * D * out,
-                {"units": "1/s", "long_name": "diffusive drive f (T_diff = f m x m_perp)"},
-            ),
+    long_name = "diffusive drive f (T_diff = f m x m_perp)"
+    data = {"f": (("time", "x"), eta * D * out, {"units": "1/s", "long_name": long_name})}
+    if fields:
+        # the induced field and the current, from the charge; the current on the midpoints
+        # x_j + h/2, where its divergence is the scheme's own:
+        # (J_{j+1/2} - J_{j-1/2})/h = sigma (central dE/dx - D lap_h u): continuity is exact
+        phi_hat = green * sigma * np.fft.rfft(out, axis=1)
+        E_tot = E_ext - _central(np.fft.irfft(phi_hat, n=points, axis=1), h)
+        E_mid = 0.5 * (E_tot + np.roll(E_tot, -1, axis=1))
+        J = sigma * (E_mid - D * (np.roll(out, -1, axis=1) - out) / h)
+        coords["x_mid"] = ("x_mid", x + 0.5 * h, {"units": "m", "long_name": "midpoints x + h/2"})
+        data |= {
             "rho": (("time", "x"), sigma * out, {"units": "C/m^2", "long_name": "induced charge"}),
             "E_x": (("time", "x"), E_tot, {"units": "V/m", "long_name": "total in-plane field"}),
             "J_x": (("time", "x_mid"), J, {"units": "A/m", "long_name": "sheet current"}),
-        },
-        coords=coords,
-        attrs=attrs,
-    )
+        }
+    return xr.Dataset(data, coords=coords, attrs=attrs)
 
 
 def realspace_drive(
@@ -618,7 +614,7 @@ def realspace_drive(
     """
     ds = realspace_response(
         medium, length=length, points=points, times=times, field=field, initial=initial,
-        substeps=substeps, screening=screening, progress=progress,
+        substeps=substeps, screening=screening, progress=progress, fields=False,
     )  # fmt: skip
     f = ds["f"]
     f.attrs |= ds.attrs
