@@ -149,7 +149,7 @@ def _checked(path: Path, axis: str, columns: dict, lines: list[int]) -> Measurem
     if np.any(bad):
         i = int(np.argmax(bad))
         raise ValueError(
-            f"{path}: column {axis!r}, row {i + 1} (line {lines[i]}): {x[i]!r} is not allowed "
+            f"{path}: column {axis!r}, row {i + 1} (line {lines[i]}): {float(x[i])!r} is not allowed "
             f"({axis} must be {'> 0' if axis == 'frequency_ghz' else '>= 0'}; the field "
             "direction is set by the device's angles)"
         )
@@ -157,21 +157,21 @@ def _checked(path: Path, axis: str, columns: dict, lines: list[int]) -> Measurem
     if np.any(step == 0):
         i = int(np.argmax(step == 0)) + 1
         raise ValueError(
-            f"{path}: column {axis!r}: duplicated value {x[i]!r} in rows {i} and {i + 1} "
+            f"{path}: column {axis!r}: duplicated value {float(x[i])!r} in rows {i} and {i + 1} "
             f"(lines {lines[i - 1]} and {lines[i]}); average or remove repeated points"
         )
     if x.size > 1 and not (np.all(step > 0) or np.all(step < 0)):
         sign = np.sign(step[0])
         i = int(np.argmax(np.sign(step) != sign)) + 1
         raise ValueError(
-            f"{path}: column {axis!r} is not sorted: row {i + 1} (line {lines[i]}) = {x[i]!r} "
-            f"after {x[i - 1]!r}; sort the file (a sweep up or down)"
+            f"{path}: column {axis!r} is not sorted: row {i + 1} (line {lines[i]}) = {float(x[i])!r} "
+            f"after {float(x[i - 1])!r}; sort the file (a sweep up or down)"
         )
     error = arrays.get("error")
     if error is not None and np.any(error <= 0):
         i = int(np.argmax(error <= 0))
         raise ValueError(
-            f"{path}: column 'error', row {i + 1} (line {lines[i]}): {error[i]!r}; errors are "
+            f"{path}: column 'error', row {i + 1} (line {lines[i]}): {float(error[i])!r}; errors are "
             "standard deviations and must be > 0"
         )
     return Measurement(axis=axis, x=x, signal=arrays["signal"], error=error, path=str(path))
