@@ -196,6 +196,20 @@ def test_model_response_and_medium_closed_form_agree(system):
         )
 
 
+def test_leakage_in_the_model_response_matches_the_medium(system):
+    model, coupling, _ = system
+    med = DiffusiveMedium.from_model(model, coupling, leakage_time=3e-12)
+    surface = SurfacePolarizability(model, "analytic", {"corrections": "leading"}, 3e-12)
+    q = Q * np.array([0.5, 2.0])
+    for omega in (0.0, 2 * math.pi * 50e9):
+        np.testing.assert_allclose(
+            surface.polarizability(q, omega), med.polarizability(q, omega), rtol=1e-9
+        )
+    # leakage empties the static charge at long wavelengths: chi(q -> 0, 0) -> sigma q^2 tau_L
+    chi = med.polarizability(1e3, 0.0)
+    assert chi == pytest.approx(med.sheet_conductance * 1e6 * 3e-12, rel=1e-3)
+
+
 def test_ladder_screening_agrees_with_the_closed_form_in_the_diffusive_regime(system):
     model = system[0]
     kw = dict(distance=50e-9, eps_gate=9.0, eps_substrate=100.0)

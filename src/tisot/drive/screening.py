@@ -149,11 +149,19 @@ class SurfacePolarizability:
         passed on to the method (e.g. ``corrections`` or ``rtol``). The analytic default skips
         the regime check (high gate harmonics lie outside it but carry little field); the
         ladder default is rtol = 1e-10 (sigma_L << sigma0 at omega << D q^2).
+    leakage_time
+        tau_L in s (``math.inf``: none), the relaxation of the surface charge into the bulk or
+        the gate (``DiffusiveMedium.leakage_time``). It moves the density's diffusion pole,
+        D q^2 - i omega -> D q^2 - i omega + 1/tau_L, applied to chi as the factor
+        (D q^2 - i omega)/(D q^2 - i omega + 1/tau_L): exact for the diffusive closed form (then
+        chi = sigma0 q^2/(D q^2 - i omega + 1/tau_L), continuity with leakage), the leading
+        effect otherwise.
     """
 
     model: SurfaceModel
     method: str = "analytic"
     options: dict = field(default_factory=dict)
+    leakage_time: float = math.inf
 
     def __post_init__(self) -> None:
         from ..response import METHODS
@@ -161,6 +169,11 @@ class SurfacePolarizability:
         if self.method not in METHODS:
             raise ValueError(f"method must be one of {METHODS}, got {self.method!r}")
         self.model._require_scales("SurfacePolarizability")
+        tau = float(self.leakage_time)
+        if math.isnan(tau) or not tau > 0:
+            raise ValueError(
+                f"leakage_time (tau_L) must be > 0 in s (math.inf for none), got {tau!r}"
+            )
         defaults = {"check_regime": False} if self.method == "analytic" else {"rtol": LADDER_RTOL}
         object.__setattr__(self, "options", defaults | dict(self.options))
 
@@ -199,6 +212,9 @@ class SurfacePolarizability:
         ratio = np.where(static, 2 * ratio1 - ratio2, ratio1)
         # chi = i q^2 sigma_L / omega; sigma in e^2/h, q^2/omega from model units to SI
         chi = 1j * qm**2 * ratio * CONDUCTANCE_QUANTUM * s.wavevector**2 / s.rate
+        if not math.isinf(self.leakage_time):
+            pole = self.model.diffusion_constant * qm**2 - 1j * wm  # model units
+            chi = chi * pole / (pole + s.time / self.leakage_time)
         return chi.reshape(shape)
 
 
@@ -250,7 +266,8 @@ class Screening:
         if np.any(nz):
             qhat = q[nz] / qabs[nz, None]
             longitudinal = np.einsum("ni,ni->n", qhat, E[nz])
-            k = self.factor(qabs[nz], field.omega)
+            unique, inverse = np.unique(qabs[nz], return_inverse=True)  # +-q_n once
+            k = self.factor(unique, field.omega)[inverse]
             E[nz] = E[nz] + ((k - 1.0) * longitudinal)[:, None] * qhat
         return SurfaceField(q, E, field.omega)
 
