@@ -58,6 +58,18 @@ def test_perpendicular_film_reports_hysteresis():
     assert out["m"][2] < 0  # the global minimum follows the field
 
 
+def test_m_guess_follows_the_metastable_branch():
+    args = ("--ms", 400, "--ku", 200, "--field", 100, "--theta-h", 180)
+    assert fmr_json(*args)["m"] == pytest.approx([0, 0, -1], abs=1e-9)
+    up = fmr_json(*args, "--m-guess", "0.1,0,1")
+    assert up["m"] == pytest.approx([0, 0, 1], abs=1e-9)
+    # easy axis, field reversed: f = gamma/2pi (H_K - B), H_K = 2 Ku / Ms - mu0 Ms
+    h_k = 2 * 200e3 / 400e3 - 4e-7 * math.pi * 400e3
+    assert up["frequency_ghz"] == pytest.approx(GAMMA_G2 / (2 * math.pi) * (h_k - 0.1) * 1e-9)
+    bad = run("fmr", *args, "--m-guess", "0,0")
+    assert bad.exit_code == 2 and "--m-guess" in bad.stderr
+
+
 def test_table_output():
     result = run("fmr", "--ms", 1193.7, "--field", 100, "--theta-h", 45, "--kc", 5)
     assert result.exit_code == 0, result.output

@@ -26,7 +26,10 @@ from .main import app, fail
 from .options import FormatOpt, OutputFormat
 
 Ms = Annotated[
-    float, typer.Option("--ms", help="Saturation magnetisation Ms in kA/m (> 0; mu0 Ms in T).")
+    float,
+    typer.Option(
+        "--ms", help="Saturation magnetisation Ms in kA/m (> 0; 1193.7 kA/m: mu0 Ms = 1.5 T)."
+    ),
 ]
 Ku = Annotated[
     float,
@@ -95,15 +98,30 @@ def fmr(
     phi_h: PhiH = 0.0,
     g: G = 2.0,
     kc: Kc = 0.0,
+    m_guess: Annotated[
+        str | None,
+        typer.Option(
+            "--m-guess",
+            help="Start direction 'MX,MY,MZ': follow that hysteresis branch (default: global).",
+        ),
+    ] = None,
     fmt: FormatOpt = OutputFormat.table,
 ) -> None:
     """Equilibrium m (energy minimum) and uniform-mode frequency (Smit–Beljers) of a thin film."""
     magnet = _magnet(ms, ku, kc, g, **{"--field": field, "--theta-h": theta_h, "--phi-h": phi_h})
     if field < 0:
         fail(f"--field must be >= 0 mT (reverse it with --theta-h), got {field!r}")
+    guess = None
+    if m_guess is not None:
+        try:
+            guess = [float(c) for c in m_guess.split(",")]
+        except ValueError:
+            guess = []
+        if len(guess) != 3 or not all(map(math.isfinite, guess)) or not any(guess):
+            fail(f"--m-guess must be a nonzero direction 'MX,MY,MZ', got {m_guess!r}")
     b = field_vector(1e-3 * field, theta_h, phi_h)
     try:
-        eq = equilibrium_at(magnet, 1e-3 * field, theta_h, phi_h)
+        eq = equilibrium_at(magnet, 1e-3 * field, theta_h, phi_h, m_guess=guess)
         f = resonance_frequency(magnet, b, eq.m)
     except ValueError as err:
         fail(f"--field {field:g} mT at --theta-h {theta_h:g}, --phi-h {phi_h:g} deg: {err}")
