@@ -161,7 +161,7 @@ def test_torques_job_against_hand_formulas():
         "disorder = 0.02\nvelocity = 5.0e5\n"
         "[coupling]\nexchange_coupling_mev = 10.0\ncell_area_nm2 = 0.15\nspin = 3.5\n"
         "[drive]\nperiod_um = 2.0\nfrequency_ghz = 5.0\nfield_v_per_m = 1000.0\n"
-        '[sweep.axes]\n"drive.dephasing_length_um" = [inf, 1.0]\n'
+        '[sweep.axes]\n"drive.leakage_time_ps" = [inf, 1.0]\n'
     )
     from tisot.sweeps import run_sweep
 
@@ -173,11 +173,11 @@ def test_torques_job_against_hand_formulas():
     J_sd, A, S = 10e-3 * sc.eV, 0.15e-18, 3.5
     eta = -e * J_sd**2 * A * S / (2 * math.pi * hbar**3 * v**2)  # Eq. (4), e = -|e|
     q, omega, E = 2 * math.pi / 2e-6, 2 * math.pi * 5e9, 1000.0
-    for L, rate in ((math.inf, 0.0), (1.0, D / 1e-12)):
-        point = ds.sel(dephasing_length_um=L)
+    for tau, rate in ((math.inf, 0.0), (1.0, 1e12)):  # leakage relaxes the charge diffuson
+        point = ds.sel(leakage_time_ps=tau)
         f = eta * 1j * D * q * E / (1j * omega - D * q**2 - rate)
         assert complex(point.f) == pytest.approx(f, rel=1e-9)
-    point = ds.sel(dephasing_length_um=math.inf)
+    point = ds.sel(leakage_time_ps=math.inf)
     current = sigma0 * e**2 / sc.h * E * 1j * omega / (1j * omega - D * q**2)
     assert complex(point.current) == pytest.approx(current, rel=1e-9)
     assert float(point.alpha_g) == pytest.approx(

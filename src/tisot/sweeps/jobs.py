@@ -387,9 +387,9 @@ TORQUE_DRIVE_SCHEMA = {
         kind=float, default=1.0e4, units="V m-1", long_name="in-plane field amplitude E along q",
         low=0.0, low_open=True,
     ),
-    "dephasing_length_um": Parameter(
-        kind=float, default=math.inf, units="um",
-        long_name="dephasing length L_phi (inf: none); 1/tau_phi = D / L_phi^2",
+    "leakage_time_ps": Parameter(
+        kind=float, default=math.inf, units="ps",
+        long_name="relaxation time of the surface charge into bulk or gate (inf: none)",
         low=0.0, low_open=True, high=math.inf,
     ),
 }  # fmt: skip
@@ -440,8 +440,9 @@ class TorquesJob(Job):
             velocity=m["velocity"],
         )
         D = model.transport("si").diffusion_constant
-        length = d["dephasing_length_um"] * 1e-6
-        medium = DiffusiveMedium.from_model(model, coupling, dephasing_time=length**2 / D)
+        medium = DiffusiveMedium.from_model(
+            model, coupling, leakage_time=d["leakage_time_ps"] * 1e-12
+        )
         q = 2 * math.pi / (d["period_um"] * 1e-6)  # along x
         omega = 2 * math.pi * d["frequency_ghz"] * 1e9
         E = np.array([d["field_v_per_m"], 0.0])
