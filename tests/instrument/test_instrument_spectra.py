@@ -96,15 +96,14 @@ def test_harmonics_use_the_spin_wave_response(device):
     b = field_vector(b_mt * 1e-3, env.field_theta_deg, env.field_phi_deg)
     m0 = spectra._EQUILIBRIA(device.magnet, b, None)
     dev = device.with_values({"gate.frequency_ghz": f_ghz})
-    drive = spectra._make_drive(dev, m0, spectra.Probe(), need_mixing=False)
-    st = spectra._stack([drive])
+    st = spectra._make_drive(dev, m0, spectra.Probe(), need_mixing=False)
     fm, magnet = dev.fm, dev.magnet
     dm = spectra._respond(magnet, fm, st, b[None], np.array([f_ghz * 1e9]), st["torque"], st["k"],
                           st["k_azimuth_deg"])[0]  # fmt: skip
-    for n in (0, 5, len(drive.k) - 1):
+    for n in (0, 5, st["k"].shape[1] - 1):
         ref = _cartesian_response(
-            magnet, b, m0, f_ghz * 1e9, drive.torque[n], fm.damping, drive.alpha_g,
-            drive.k[n], drive.k_azimuth_deg[n], fm.thickness, fm.exchange_stiffness,
+            magnet, b, m0, f_ghz * 1e9, st["torque"][0, n], fm.damping, st["alpha_g"][0],
+            st["k"][0, n], st["k_azimuth_deg"][0, n], fm.thickness, fm.exchange_stiffness,
         )  # fmt: skip
         np.testing.assert_allclose(dm[n], ref, rtol=1e-8, atol=1e-12 * np.abs(ref).max())
     # energy balance: pumped (drive side) = dissipated (damping side), summed over harmonics
@@ -113,7 +112,7 @@ def test_harmonics_use_the_spin_wave_response(device):
     )
     w = 2 * math.pi * f_ghz * 1e9
     P = np.diag([1.0, 1.0, 0.0])
-    dis = 0.5 * w**2 * np.sum(np.real(np.conj(dm) * (fm.damping * dm + drive.alpha_g * dm @ P)))
+    dis = 0.5 * w**2 * np.sum(np.real(np.conj(dm) * (fm.damping * dm + st["alpha_g"][0] * dm @ P)))
     dis *= magnet.ms * fm.thickness / magnet.gamma
     assert obs["power"].real[0] == pytest.approx(dis, rel=1e-9)
     assert dis > 0
@@ -131,20 +130,21 @@ def test_broadening_is_the_lorentzian_average(device):
     env = dev.environment
     b = field_vector(b_mt * 1e-3, env.field_theta_deg, env.field_phi_deg)
     m0 = ds.m0.values[0]
-    drive = spectra._make_drive(
+    st = spectra._make_drive(
         dev.with_values({"gate.frequency_ghz": f_ghz}), m0, spectra.Probe(), need_mixing=False
     )
+    torque, k, az = st["torque"][0], st["k"][0], st["k_azimuth_deg"][0]
     theta = (np.arange(20000) + 0.5) / 20000 * math.pi - math.pi / 2  # delta = Gamma tan(theta)
     delta = gamma_mt * 1e-3 * np.tan(theta)
     fm = dev.fm
     field = b[None, None, :] + delta[:, None, None] * m0
     dm = driven_response(
-        dev.magnet, np.broadcast_to(field, (delta.size, len(drive.k), 3)), m0, f_ghz * 1e9,
-        drive.torque[None], k=drive.k[None], k_azimuth_deg=drive.k_azimuth_deg[None],
+        dev.magnet, np.broadcast_to(field, (delta.size, len(k), 3)), m0, f_ghz * 1e9,
+        torque[None], k=k[None], k_azimuth_deg=az[None],
         thickness=fm.thickness, exchange_stiffness=fm.exchange_stiffness, alpha=fm.damping,
-        alpha_g=drive.alpha_g,
+        alpha_g=st["alpha_g"][0],
     )  # fmt: skip
-    beff = np.cross(drive.torque, m0)
+    beff = np.cross(torque, m0)
     w = 2 * math.pi * f_ghz * 1e9
     power = 0.5 * w * np.imag(np.sum(beff[None] * np.conj(dm), axis=(-1, -2)))
     power *= dev.magnet.ms * fm.thickness / dev.magnet.gamma
@@ -274,3 +274,18 @@ def test_spectrum_dataset_and_errors(device):
         spectra.Probe(drive="laser")
     with pytest.raises(ValueError, match="no phase"):
         spectra.signal(ds, "cone_deg", phase_deg=10.0)
+
+
+def test_drive_interpolated_in_mz_equals_direct(device):
+    """A long sweep interpolates the drive between Chebyshev nodes in m_z (it depends on m only
+    through Delta_z = Delta_sd m_z); it matches the drive computed at each point."""
+    x = np.linspace(60.0, 400.0, 3 * spectra.MZ_NODES)
+    ds = spectra.spectrum(
+        device, field_mt=x, frequency_ghz=10.0, observables=["power", "mixing_voltage"]
+    )
+    for i in (1, 20, 40):
+        one = spectra.spectrum(
+            device, field_mt=[x[i]], frequency_ghz=10.0, observables=["power", "mixing_voltage"]
+        )
+        assert ds.power.values[i] == pytest.approx(one.power.values[0], rel=1e-8)
+        assert ds.mixing_voltage.values[i] == pytest.approx(one.mixing_voltage.values[0], rel=1e-6)

@@ -128,21 +128,6 @@ class Probe:
 
 
 # --------------------------------------------------------------------------- one field point
-@dataclass(frozen=True)
-class _Drive:
-    """What drives one field point: torques per harmonic and what the surface carries."""
-
-    m0: np.ndarray  # (3,)
-    torque: np.ndarray  # (N, 3) complex, rad/s
-    k: np.ndarray  # (N,) |k_n|, 1/m
-    k_azimuth_deg: np.ndarray  # (N,)
-    e_ec: np.ndarray  # (N, 2) complex electrochemical field sigma^-1 J, V/m (gate only)
-    dsigma: np.ndarray  # (2, 2) d sigma / d m_z, S (sheet)
-    sigma: np.ndarray  # (2, 2) sheet conductivity tensor, S
-    alpha_g: float
-    rf: np.ndarray  # (3,) complex uniform rf torque per unit field, rad/s/T
-
-
 def _conductivity(model) -> np.ndarray:
     """Sheet conductivity [[s0, sH], [-sH, s0]] in S (Eq. 9; j_x = s0 E_x + sH E_y)."""
     from ..constants import CONDUCTANCE_QUANTUM
@@ -169,8 +154,12 @@ def _dsigma_dmz(device, m0: np.ndarray) -> np.ndarray:
 
 #: device keys the drive does not depend on (a fit varying only them reuses the drives)
 _NOT_IN_DRIVE = {"fm": ("damping", "inhomogeneous_broadening_mt")}
-_DRIVES: dict[tuple, _Drive] = {}
-_DRIVES_SIZE = 8192
+_PARTS: dict[tuple, dict[str, Any]] = {}
+_CACHE_SIZE = 8192
+#: Chebyshev nodes in m_z over a sweep: the drive depends on m only through m_z (Delta_z =
+#: Delta_sd m_z, Eq. 1: in-plane m is a gauge), smoothly, so a sweep computes it at these nodes
+#: and interpolates (barycentric); a sweep with no more distinct m_z than this is computed exactly
+MZ_NODES = 16
 
 
 def _drive_key(device) -> tuple:
@@ -183,62 +172,94 @@ def _drive_key(device) -> tuple:
     )
 
 
-def _point_drive(device, m0: np.ndarray, probe: Probe, *, need_mixing: bool, key=None) -> _Drive:
-    """The drive at one equilibrium, cached on (device without the damping keys, m0, probe)."""
-    full = None if key is None else (key, tuple(m0), probe, need_mixing)
-    if full is not None and full in _DRIVES:
-        return _DRIVES[full]
-    out = _make_drive(device, m0, probe, need_mixing=need_mixing)
+def _surface_parts(device, mz: float, gate: bool, need_mixing: bool, key=None) -> dict[str, Any]:
+    """What the drive of the gate at m_z is (Eqs. 3, 4, 9, 16), cached on (device, m_z)."""
+    full = None if key is None else (key, mz, gate, need_mixing)
+    if full is not None and full in _PARTS:
+        return _PARTS[full]
+    m = np.array([math.sqrt(max(0.0, 1.0 - mz * mz)), 0.0, mz])
+    out: dict[str, Any] = {"alpha_g": np.asarray(device.alpha_g(m))}
+    if gate:
+        d = device.drive(m)
+        sigma = _conductivity(device.surface_model(m))
+        kv = np.asarray(d.wavevectors, dtype=float)
+        out |= {
+            "f": np.asarray(d.f, dtype=complex),
+            "b": np.asarray(d.b, dtype=complex),
+            "e_ec": np.linalg.solve(sigma, np.asarray(d.current, dtype=complex).T).T,
+            "sigma": sigma,
+            "dsigma": _dsigma_dmz(device, m) if need_mixing else np.zeros((2, 2)),
+            "k": np.hypot(kv[:, 0], kv[:, 1]),
+            "k_azimuth_deg": np.degrees(np.arctan2(kv[:, 1], kv[:, 0])),
+        }
     if full is not None:
-        if len(_DRIVES) >= _DRIVES_SIZE:
-            _DRIVES.pop(next(iter(_DRIVES)))
-        _DRIVES[full] = out
+        if len(_PARTS) >= _CACHE_SIZE:
+            _PARTS.pop(next(iter(_PARTS)))
+        _PARTS[full] = out
     return out
 
 
-def _make_drive(device, m0: np.ndarray, probe: Probe, *, need_mixing: bool) -> _Drive:
-    magnet = device.magnet
+def _parts_along(device, mzs: np.ndarray, gate: bool, need_mixing: bool, key=None) -> dict:
+    """:func:`_surface_parts` at every m_z of a sweep, stacked (P, ...): exact at up to
+    :data:`MZ_NODES` distinct values, else barycentric interpolation between Chebyshev nodes
+    (second kind) of the sweep's m_z range."""
+    unique, inverse = np.unique(mzs, return_inverse=True)
+    if unique.size <= MZ_NODES:
+        at = [_surface_parts(device, float(z), gate, need_mixing, key) for z in unique]
+        return {n: np.stack([p[n] for p in at])[inverse] for n in at[0]}
+    lo, hi = float(unique[0]), float(unique[-1])
+    j = np.arange(MZ_NODES)
+    nodes = 0.5 * (lo + hi) + 0.5 * (hi - lo) * np.cos(np.pi * j / (MZ_NODES - 1))
+    nodes[0], nodes[-1] = hi, lo  # exact ends
+    weights = (-1.0) ** j
+    weights[[0, -1]] *= 0.5
+    at = [_surface_parts(device, float(z), gate, need_mixing, key) for z in nodes]
+    diff = mzs[:, None] - nodes[None, :]
+    exact = diff == 0
+    diff[exact] = 1.0
+    c = weights / diff
+    on_node = exact.any(axis=1)
+    c[on_node] = exact[on_node]  # on a node: that node's value
+    c /= c.sum(axis=1, keepdims=True)  # (P, nodes) interpolation matrix
+    out = {n: np.tensordot(c, np.stack([p[n] for p in at]), axes=1) for n in at[0]}
+    for name in ("k", "k_azimuth_deg"):  # the geometry does not depend on m_z
+        if name in out:
+            out[name] = np.broadcast_to(at[0][name], out[name].shape).copy()
+    return out
+
+
+def _assemble(magnet, m0: np.ndarray, parts: dict, probe: Probe) -> dict[str, np.ndarray]:
+    """The stacked drive of P points (m0 (P, 3)) from the m_z-dependent ``parts``: the torques
+    of Eq. (4) linearised at m0 and Eq. (3), and the uniform rf torque gamma h x m0 (Eq. 2)."""
+    P = len(m0)
     z = np.array([0.0, 0.0, 1.0])
-    rf = magnet.gamma * np.cross(probe.rf_direction, m0) + 0j  # gamma h x m0 per tesla (Eq. 2)
-    alpha_g = device.alpha_g(m0)
+    rf = magnet.gamma * np.cross(probe.rf_direction, m0) + 0j  # per tesla
+    st = {"m0": m0, "rf": rf, "alpha_g": np.asarray(parts["alpha_g"], dtype=float).reshape(P)}
     if probe.drive == "rf":
-        empty = np.zeros((0, 2), dtype=complex)
-        return _Drive(
-            m0, rf[None, :] * probe.rf_field_ut * 1e-6, np.zeros(1), np.zeros(1), empty,
-            np.zeros((2, 2)), np.eye(2), alpha_g, rf,
-        )  # fmt: skip
-    d = device.drive(m0)
-    T = np.zeros((len(d.f), 3), dtype=complex)
+        return st | {
+            "torque": rf[:, None, :] * probe.rf_field_ut * 1e-6,
+            "k": np.zeros((P, 1)), "k_azimuth_deg": np.zeros((P, 1)),
+            "e_ec": np.zeros((P, 1, 2), dtype=complex), "dsigma": np.zeros((P, 2, 2)),
+            "sigma": np.broadcast_to(np.eye(2), (P, 2, 2)).copy(),
+        }  # fmt: skip
+    f, b = parts["f"], parts["b"]
+    T = np.zeros(b.shape, dtype=complex)
     if probe.diffusive:
-        T += d.f[:, None] * m0[2] * np.cross(m0, z)[None, :]  # Eq. (4) linearised at m0
+        T += f[..., None] * (m0[:, 2, None] * np.cross(m0, z))[:, None, :]  # Eq. (4) at m0
     if probe.fieldlike:
-        T += np.cross(m0[None, :], d.b)  # Eq. (3)
-    kv = np.asarray(d.wavevectors, dtype=float)
-    sigma = _conductivity(device.surface_model(m0))
-    e_ec = np.linalg.solve(sigma, np.asarray(d.current, dtype=complex).T).T
-    dsig = _dsigma_dmz(device, m0) if need_mixing else np.zeros((2, 2))
-    return _Drive(
-        m0, T, np.hypot(kv[:, 0], kv[:, 1]), np.degrees(np.arctan2(kv[:, 1], kv[:, 0])),
-        e_ec, dsig, sigma, alpha_g, rf,
-    )  # fmt: skip
+        T += np.cross(m0[:, None, :], b)  # Eq. (3)
+    return (
+        st
+        | {"torque": T}
+        | {n: parts[n] for n in ("k", "k_azimuth_deg", "e_ec", "dsigma", "sigma")}
+    )
 
 
-def _stack(drives: list[_Drive]) -> dict[str, np.ndarray]:
-    """The drives of P points as arrays with a leading point axis."""
-    return {
-        name: np.stack([getattr(d, name) for d in drives])
-        for name in (
-            "m0",
-            "torque",
-            "k",
-            "k_azimuth_deg",
-            "e_ec",
-            "dsigma",
-            "sigma",
-            "alpha_g",
-            "rf",
-        )
-    }
+def _make_drive(device, m0: np.ndarray, probe: Probe, *, need_mixing: bool) -> dict:
+    """The stacked drive (P = 1) at one equilibrium m0, computed directly."""
+    parts = _surface_parts(device, float(m0[2]), probe.drive == "gate", need_mixing)
+    one = {n: np.asarray(v)[None] for n, v in parts.items()}
+    return _assemble(device.magnet, np.asarray(m0, dtype=float)[None], one, probe)
 
 
 def _respond(magnet, fm, st, b, freq_hz, torque, k, az, *, broadening=0.0, local=None):
@@ -271,7 +292,7 @@ def _observables(magnet, fm, st, b, freq_hz, probe: Probe, wanted) -> dict[str, 
 
     ``magnet``: the :class:`tisot.magnet.FilmMagnet`; ``fm``: the device's ``[fm]`` part (damping,
     inhomogeneous_broadening_mt, thickness in m, exchange_stiffness in J/m); ``st``: the stacked
-    drives (:func:`_stack`); ``b`` (P, 3) fields in T; ``freq_hz`` (P,).
+    drives (:func:`_assemble`); ``b`` (P, 3) fields in T; ``freq_hz`` (P,).
     """
     omega = 2 * math.pi * freq_hz
     gamma_w = fm.inhomogeneous_broadening_mt * 1e-3  # T
@@ -475,8 +496,7 @@ def spectrum(
 
     m_prev = None
     m0s = np.zeros((n, 3))
-    drives: list[_Drive] = []
-    b_all, f_all = [], []
+    points: list[tuple[np.ndarray, np.ndarray, float]] = []  # (m0, b, f_ghz)
     for i in track(range(n), description="spectrum", disable=not progress, transient=True):
         for j, off in enumerate(offsets):
             b_mt = max(fields[i] + off, 0.0)
@@ -484,12 +504,21 @@ def spectrum(
             m0 = _EQUILIBRIA(magnet, b, m_prev if j == 0 else m0s[i])
             if j == 0:
                 m0s[i] = m0
-            drives.append(_point_drive(devices[freqs[i]], m0, probe, need_mixing=need_mixing,
-                                       key=keys[freqs[i]]))  # fmt: skip
-            b_all.append(b)
-            f_all.append(freqs[i] * 1e9)
+            points.append((m0, b, float(freqs[i])))
         m_prev = m0s[i]
-    st = _stack(drives)
+    m_all = np.array([p[0] for p in points])
+    st: dict[str, np.ndarray] = {}
+    for f_ghz in devices:
+        idx = np.array([i for i, p in enumerate(points) if p[2] == f_ghz])
+        parts = _parts_along(devices[f_ghz], m_all[idx, 2], probe.drive == "gate", need_mixing,
+                             keys[f_ghz])  # fmt: skip
+        one = _assemble(magnet, m_all[idx], parts, probe)
+        for name, v in one.items():
+            if name not in st:
+                st[name] = np.zeros((len(points), *v.shape[1:]), dtype=v.dtype)
+            st[name][idx] = v
+    b_all = [p[1] for p in points]
+    f_all = [p[2] * 1e9 for p in points]
     obs = _observables(magnet, device.fm, st, np.array(b_all), np.array(f_all), probe, wanted)
     k = len(offsets)
     rows = {name: v[::k] for name, v in obs.items()}
