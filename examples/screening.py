@@ -28,7 +28,6 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
-from tisot.constants import CONDUCTANCE_QUANTUM
 from tisot.drive import (
     LayeredDielectric,
     Screening,
@@ -64,9 +63,8 @@ def numbers(name):
     s = model.scales
     q = 2 * math.pi / 1e-6
     D = model.diffusion_constant * s.diffusion
-    sigma = model.sigma0 * CONDUCTANCE_QUANTUM
     scr = Screening(layers, SurfacePolarizability(model))
-    gamma = float(scr.relaxation_rate(q, sigma, D))
+    gamma = float(scr.relaxation_rate(q))
     k0, k10 = scr.factor(q, [0.0, 2 * math.pi * 10e9])
     return {
         "sigma0 (e^2/h)": model.sigma0,
@@ -112,8 +110,7 @@ def figure():
         lad = Screening(layers, SurfacePolarizability(model, "ladder")).factor(q1, 2 * math.pi * fl)
         ax.loglog(fl * 1e-9, np.abs(lad), "o", c=colour, ms=4)
         D = model.diffusion_constant * s.diffusion
-        sigma = model.sigma0 * CONDUCTANCE_QUANTUM
-        gamma = float(scr.relaxation_rate(q1, sigma, D))
+        gamma = float(scr.relaxation_rate(q1))
         ax.axvline(gamma / (2 * math.pi) * 1e-9, c=colour, lw=0.8)
         ax.axvline(D * q1 * q1 / (2 * math.pi) * 1e-9, c=colour, lw=0.8, ls=":")
         # (c) the drive of Eq. (4) for a fixed gate field: |f| ~ |k D q / (i w - D q^2)|

@@ -91,6 +91,10 @@ def test_dynamic_factor_moves_the_diffusion_pole_to_the_screened_rate(system):
     np.testing.assert_allclose(f_times_pole, f_times_pole[0], rtol=1e-8)
     # at omega = gamma the drive has fallen to 1/sqrt(2) of its static value
     assert abs(f[2] / f[0]) == pytest.approx(1 / math.sqrt(2), rel=1e-8)
+    # the library's screened rate is this pole, whichever way the surface is described
+    for surf in (surface, med):
+        rate = Screening(layers, surf).relaxation_rate(Q)
+        assert rate == pytest.approx(gamma, rel=1e-8)
 
 
 def test_unscreened_limit_at_high_frequency(system):

@@ -68,7 +68,6 @@ def screening(
     The surface's induced charge (density response from K by continuity) screens the gate
     field in the layered geometry; without screening the factor is 1 (the paper's drive).
     """
-    from ..constants import CONDUCTANCE_QUANTUM
     from ..drive import LayeredDielectric, Screening, SurfacePolarizability, screening_wavevector
     from ..model import SurfaceModel
 
@@ -112,8 +111,7 @@ def screening(
             scr = Screening(layers, SurfacePolarizability(model, method.value))
             k = complex(scr.factor(q, omega))
             D = model.diffusion_constant * s.diffusion
-            sigma = model.sigma0 * CONDUCTANCE_QUANTUM
-            rate = float(scr.relaxation_rate(q, sigma, D))
+            rate = float(scr.relaxation_rate(q))
             q_s = screening_wavevector(model, layers.mean_permittivity)
         except ValueError as err:
             fail(str(err).replace("fermi_energy_mev", "--energy-mev"))

@@ -271,10 +271,23 @@ class Screening:
             E[nz] = E[nz] + ((k - 1.0) * longitudinal)[:, None] * qhat
         return SurfaceField(q, E, field.omega)
 
-    def relaxation_rate(self, q, conductance: float, diffusion_constant: float) -> np.ndarray:
-        """Gamma = D q^2 + sigma q^2 G(q) in 1/s: where the screened diffusion pole sits (diffusive)."""
+    def relaxation_rate(self, q) -> np.ndarray:
+        """Gamma = D q^2 + 1/tau_L + sigma q^2 G(q) in 1/s: the screened diffusion pole (diffusive).
+
+        D, sigma and tau_L are the surface's (the model's sigma0 e^2/h and D, or the medium's).
+        For a far gate Gamma = D q (q + q_s) (+ 1/tau_L); for q << q_s it is the 2D Maxwell rate.
+        """
         q = np.abs(np.asarray(finite("q", q), dtype=float))
-        return diffusion_constant * q**2 + conductance * q**2 * self.layers.green(q)
+        surface = self.surface
+        if isinstance(surface, SurfacePolarizability):
+            s = surface.model.scales
+            D = surface.model.diffusion_constant * s.diffusion
+            sigma = surface.model.sigma0 * CONDUCTANCE_QUANTUM
+            leak = 0.0 if math.isinf(surface.leakage_time) else 1.0 / surface.leakage_time
+        else:  # a DiffusiveMedium
+            D, sigma = surface.diffusion_constant, surface.sheet_conductance
+            leak = surface.leakage_rate
+        return D * q**2 + leak + sigma * q**2 * self.layers.green(q)
 
 
 def screening_wavevector(model: SurfaceModel, mean_permittivity: float) -> float:
