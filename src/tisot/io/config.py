@@ -49,12 +49,12 @@ import numpy as np
 import tomli_w
 
 from .schema import Parameter, Schema, resolve_section
+from .store import FORMATS, atomic_write_text, format_from_suffix
 
 _TOP_LEVEL = ("calculation", "sweep", "output", "execution")
 _SWEEP_KEYS = ("chunk_size", "axes")
 _OUTPUT_KEYS = ("path", "format")
 _EXECUTION_KEYS = ("workers", "scheduler", "processes", "worker_timeout")
-FORMATS = ("netcdf", "zarr")
 #: The largest grid a config may request (points); beyond it, split the sweep.
 MAX_POINTS = 50_000_000
 #: execution.worker_timeout: seconds a sweep waits with no worker before it stops.
@@ -307,11 +307,6 @@ def _output(data: Mapping, base: Path | None) -> OutputSpec:
     return OutputSpec(path=path, format=fmt)
 
 
-def format_from_suffix(path: Path) -> str:
-    """``.zarr`` -> "zarr", anything else -> "netcdf"."""
-    return "zarr" if Path(path).suffix == ".zarr" else "netcdf"
-
-
 def _execution(data: Mapping) -> ExecutionSpec:
     table = _table(data, "execution")
     _check_keys(table, "execution", _EXECUTION_KEYS)
@@ -425,6 +420,5 @@ def template(calculation: str) -> str:
 
 def write_config(config: RunConfig, path: str | os.PathLike) -> Path:
     """Write the resolved config as TOML, atomically."""
-    from .store import atomic_write_text
 
     return atomic_write_text(Path(path), config.to_toml())

@@ -15,13 +15,21 @@ from pathlib import Path
 
 import xarray as xr
 
-from .config import FORMATS, format_from_suffix
 from .dataset import merge_complex, split_complex
 
 #: Engine for netCDF files: h5netcdf (netCDF4/HDF5 files, complex-free).
 NETCDF_ENGINE = "h5netcdf"
 #: Zarr v2 layout: its consolidated metadata and string dtypes are specified and widely readable.
 ZARR_FORMAT = 2
+
+
+#: Dataset file formats: netCDF (.nc, the default) and Zarr (.zarr).
+FORMATS = ("netcdf", "zarr")
+
+
+def format_from_suffix(path: Path) -> str:
+    """``.zarr`` -> "zarr", anything else -> "netcdf"."""
+    return "zarr" if Path(path).suffix == ".zarr" else "netcdf"
 
 
 def check_writable(

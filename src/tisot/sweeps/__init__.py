@@ -1,5 +1,7 @@
 """Parameter sweeps at scale: a job registry, chunked resumable execution on Dask, progress."""
 
+from . import device as _device  # noqa: F401  (registers the built-in jobs)
+from . import jobs as _jobs  # noqa: F401
 from .chunks import ChunkStore as ChunkStore
 from .chunks import compute_chunk as compute_chunk
 from .chunks import compute_point as compute_point

@@ -27,18 +27,18 @@ from .registry import Job, OutputVar, Params, register_job
 
 @dataclass(frozen=True, kw_only=True)
 class OptionalParameter(Parameter):
-    """A device key in a job config: NaN (or "" for text) means "from the preset"."""
+    """A device key in a job config: NaN (0 for integers, "" for text) means "from the preset"."""
 
     def check(self, key: str, value: Any) -> Any:
         if isinstance(value, float) and math.isnan(value) and self.kind is float:
             return value
-        if value == "" and self.kind is str:
+        if (value == "" and self.kind is str) or (value == 0 and self.kind is int):
             return value
         return super().check(key, value)
 
 
 def _optional(param: Parameter) -> OptionalParameter:
-    note = " (nan / empty: the preset's value)"
+    note = " (nan, 0 or empty: the preset's value)"
     if param.kind is bool:  # TOML has no "unset" boolean: text "true" / "false" / ""
         return OptionalParameter(
             kind=str, default="", units=param.units, long_name=param.long_name + note,

@@ -76,19 +76,13 @@ def register_job(job: Job, *, replace: bool = False) -> Job:
     return job
 
 
-def _load_builtin() -> None:
-    from . import device, jobs  # noqa: F401  (register the built-in jobs)
-
-
 def available_jobs() -> tuple[str, ...]:
     """Names of the registered calculation kinds."""
-    _load_builtin()
     return tuple(_JOBS)
 
 
 def get_job(name: str) -> Job:
     """The job registered as ``name``."""
-    _load_builtin()
     try:
         return _JOBS[name]
     except KeyError:
