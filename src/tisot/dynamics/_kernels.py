@@ -31,11 +31,27 @@ from numba import njit, prange
 
 from .equation import rate
 
+# The fused RK4 step (_rk4_steps) reads and writes ~18 separate arrays; LLVM vectorises it only
+# after checking at run time that they do not overlap, and by default gives up beyond 8 such
+# checks. Raise the limit before anything here is compiled (it only lets the vectorizer try
+# harder; results are bit-identical, the checks fall back to the scalar loop).
+_MEMORY_CHECKS = 512
+
+
+def _allow_memory_checks() -> None:
+    import llvmlite.binding as llvm
+
+    for option in ("runtime-memory-check-threshold", "vectorize-memory-check-threshold"):
+        llvm.set_option("", f"--{option}={_MEMORY_CHECKS}")
+
+
+_allow_memory_checks()
+
 # rows of the parameter table (MacrospinBatch.parameter_table)
 (WX, WY, WZ, F0, OMEGA, PHASE, BX, BY, BZ, BPHASE, AG, AH, AI, NX, NY, NZ, HX, HY, HZ,
  KX, KY, KZ, KC) = range(23)  # fmt: skip
 NPAR = 23
-BLOCK = 64
+BLOCK = 256  # lanes per block: ~20 private arrays of BLOCK doubles stay in L1 (48 KiB)
 SMALL_BATCH = 8
 RESYNC = 128
 
@@ -161,53 +177,53 @@ def _rk4_block(
 ):  # fmt: skip
     """The steps of :func:`rk4_chunk` for trajectories lo..hi-1 (one thread).
 
-    Stage-major: each RK stage is one short loop over the block, so that the out-of-order core
-    (or the vectorizer) overlaps independent trajectories instead of waiting on the divisions
-    of one trajectory's chain of stages.
+    The block's state, parameters and running sums are copied into small private arrays once
+    per chunk and stay in L1 for all ``nsteps`` steps; each step is one vectorised loop over the
+    block (:func:`_rk4_steps`), and the global arrays are written once at the end.
     """
     nb = hi - lo
     h2 = 0.5 * h
-    h6 = h / 6.0
-    h12 = h * h / 12.0
+    P = np.empty((NPAR, nb))  # the block's parameters, contiguous
+    for r in range(NPAR):
+        for il in range(nb):
+            P[r, il] = par[r, lo + il]
     cd = np.empty(nb)  # cos, sin of the drive phase at the step start
     sd = np.empty(nb)
     cb = np.zeros(nb)  # same for the fieldlike phase
     sb = np.zeros(nb)
     cr = np.empty(nb)  # cos, sin of omega h / 2
     sr = np.empty(nb)
-    fh = np.empty(nb)  # drive at t + h/2 and t + h
-    f1 = np.empty(nb)
-    bh = np.zeros(nb)  # fieldlike cos factor at t + h/2 and t + h
-    b1 = np.zeros(nb)
-    y = np.empty((3, nb))  # state at the step start
-    k1 = np.empty((3, nb))
-    k2 = np.empty((3, nb))
-    k3 = np.empty((3, nb))
-    k4 = np.empty((3, nb))
-    k5 = np.empty((3, nb))
-    yn = np.empty((3, nb))
+    drv = np.zeros((4, nb))  # f(t + h/2), f(t + h), fieldlike factor at t + h/2, t + h
+    y0, y1, y2 = np.empty(nb), np.empty(nb), np.empty(nb)
+    k0, k1, k2 = np.empty(nb), np.empty(nb), np.empty(nb)
+    a0, a1, a2 = np.zeros(nb), np.zeros(nb), np.zeros(nb)
+    ea = np.zeros(nb)
+    mhm = np.empty(nb)
+    dfm = np.empty(nb)
+    wacc = 1.0 if accumulate else 0.0
+    skip = 0.0 if accumulate else np.inf  # m_H_min ignores steps outside the window
     for il in range(nb):
         i = lo + il
-        cr[il] = math.cos(par[OMEGA, i] * h2)
-        sr[il] = math.sin(par[OMEGA, i] * h2)
-        for c in range(3):
-            y[c, il] = m[c, i]
-            k1[c, il] = k[c, i]
+        cr[il] = math.cos(P[OMEGA, il] * h2)
+        sr[il] = math.sin(P[OMEGA, il] * h2)
+        mhm[il] = mhmin[i]
+        dfm[il] = defect[i]
+        y0[il], y1[il], y2[il] = m[0, i], m[1, i], m[2, i]
+        k0[il], k1[il], k2[il] = k[0, i], k[1, i], k[2, i]
     for step in range(nsteps):
         t = t_a + step * h
         if step % RESYNC == 0:
             for il in range(nb):
-                i = lo + il
-                ph = par[OMEGA, i] * t + par[PHASE, i]
+                ph = P[OMEGA, il] * t + P[PHASE, il]
                 cd[il] = math.cos(ph)
                 sd[il] = math.sin(ph)
-                if has_fl:
-                    ph = par[OMEGA, i] * t + par[BPHASE, i]
+            if has_fl:
+                for il in range(nb):
+                    ph = P[OMEGA, il] * t + P[BPHASE, il]
                     cb[il] = math.cos(ph)
                     sb[il] = math.sin(ph)
         # drives at t + h/2 and t + h: rotate the phasors twice by omega h / 2
         for il in range(nb):
-            i = lo + il
             c_r = cr[il]
             s_r = sr[il]
             ch = cd[il] * c_r - sd[il] * s_r
@@ -216,12 +232,12 @@ def _rk4_block(
             s1 = sh * c_r + ch * s_r
             cd[il] = c1
             sd[il] = s1
-            fh[il] = par[F0, i] * ch
-            f1[il] = par[F0, i] * c1
+            drv[0, il] = P[F0, il] * ch
+            drv[1, il] = P[F0, il] * c1
         if has_tab:
             for il in range(nb):
-                fh[il] += _tabulated(tab, lo + il, t + h2, t0, dt)
-                f1[il] += _tabulated(tab, lo + il, t + h, t0, dt)
+                drv[0, il] += _tabulated(tab, lo + il, t + h2, t0, dt)
+                drv[1, il] += _tabulated(tab, lo + il, t + h, t0, dt)
         if has_fl:
             for il in range(nb):
                 c_r = cr[il]
@@ -232,41 +248,68 @@ def _rk4_block(
                 s1 = sh * c_r + ch * s_r
                 cb[il] = c1
                 sb[il] = s1
-                bh[il] = ch
-                b1[il] = c1
-        _stage(lo, nb, par, y, k1, h2, fh, bh, k2)
-        _stage(lo, nb, par, y, k2, h2, fh, bh, k3)
-        _stage(lo, nb, par, y, k3, h, f1, b1, k4)
-        for il in range(nb):  # RK4 combination, projected on |m| = 1
-            nx = y[0, il] + h6 * (k1[0, il] + 2.0 * (k2[0, il] + k3[0, il]) + k4[0, il])
-            ny = y[1, il] + h6 * (k1[1, il] + 2.0 * (k2[1, il] + k3[1, il]) + k4[1, il])
-            nz = y[2, il] + h6 * (k1[2, il] + 2.0 * (k2[2, il] + k3[2, il]) + k4[2, il])
-            nrm = math.sqrt(nx * nx + ny * ny + nz * nz)
-            defect[lo + il] = max(defect[lo + il], abs(nrm - 1.0))
-            inv = 1.0 / nrm
-            yn[0, il] = nx * inv
-            yn[1, il] = ny * inv
-            yn[2, il] = nz * inv
-        _stage(lo, nb, par, yn, k4, 0.0, f1, b1, k5)  # FSAL: f(t + h, y_new)
-        for il in range(nb):
-            dx = k4[0, il] - k5[0, il]
-            dy = k4[1, il] - k5[1, il]
-            dz = k4[2, il] - k5[2, il]
-            err[lo + il] += h6 * math.sqrt(dx * dx + dy * dy + dz * dz)
-        if accumulate:
-            for il in range(nb):
-                i = lo + il
-                mh = 0.0
-                for c in range(3):
-                    acc[c, i] += h2 * (y[c, il] + yn[c, il]) + h12 * (k1[c, il] - k5[c, il])
-                    mh += yn[c, il] * par[HX + c, i]
-                mhmin[i] = min(mhmin[i], mh)
-        y, yn = yn, y
-        k1, k5 = k5, k1
+                drv[2, il] = ch
+                drv[3, il] = c1
+        _rk4_steps(
+            nb, P, drv, h, wacc, skip, y0, y1, y2, k0, k1, k2, a0, a1, a2, ea, mhm, dfm
+        )  # fmt: skip
     for il in range(nb):
-        for c in range(3):
-            m[c, lo + il] = y[c, il]
-            k[c, lo + il] = k1[c, il]
+        i = lo + il
+        err[i] += ea[il]
+        mhmin[i] = mhm[il]
+        defect[i] = dfm[il]
+        m[0, i], m[1, i], m[2, i] = y0[il], y1[il], y2[il]
+        k[0, i], k[1, i], k[2, i] = k0[il], k1[il], k2[il]
+        acc[0, i] += a0[il]
+        acc[1, i] += a1[il]
+        acc[2, i] += a2[il]
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _rate_p(P, il, mx, my, mz, f, bc):
+    """dm/dt of lane il of a block parameter table P (fieldlike factor bc)."""
+    return rate(
+        mx, my, mz, P[WX, il], P[WY, il], P[WZ, il], P[KX, il], P[KY, il], P[KZ, il], P[KC, il],
+        f, P[BX, il] * bc, P[BY, il] * bc, P[BZ, il] * bc,
+        P[AG, il], P[AH, il], P[AI, il], P[NX, il], P[NY, il], P[NZ, il],
+    )  # fmt: skip
+
+
+@njit(cache=True, error_model="numpy")
+def _rk4_steps(nb, P, drv, h, wacc, skip, y0, y1, y2, k0, k1, k2, a0, a1, a2, ea, mhm, dfm):
+    """One projected RK4 step of every lane of a block, fused into one loop over lanes.
+
+    Every lane is independent and the state is one 1D array per component, so LLVM vectorises
+    the whole step across lanes (after runtime checks that the arrays do not overlap; see
+    ``_MEMORY_CHECKS``). The FSAL derivative k = f(t + h, y_new) is kept for the next step.
+    """
+    h2 = 0.5 * h
+    h6 = h / 6.0
+    h12 = h * h / 12.0
+    for il in range(nb):
+        mx, my, mz = y0[il], y1[il], y2[il]
+        ax, ay, az = k0[il], k1[il], k2[il]
+        fh, f1, bh, b1 = drv[0, il], drv[1, il], drv[2, il], drv[3, il]
+        bx, by, bz = _rate_p(P, il, mx + h2 * ax, my + h2 * ay, mz + h2 * az, fh, bh)
+        cx, cy, cz = _rate_p(P, il, mx + h2 * bx, my + h2 * by, mz + h2 * bz, fh, bh)
+        dx, dy, dz = _rate_p(P, il, mx + h * cx, my + h * cy, mz + h * cz, f1, b1)
+        nx = mx + h6 * (ax + 2.0 * (bx + cx) + dx)
+        ny = my + h6 * (ay + 2.0 * (by + cy) + dy)
+        nz = mz + h6 * (az + 2.0 * (bz + cz) + dz)
+        nrm = math.sqrt(nx * nx + ny * ny + nz * nz)
+        dfm[il] = max(dfm[il], abs(nrm - 1.0))
+        inv = 1.0 / nrm  # projection on |m| = 1
+        nx *= inv
+        ny *= inv
+        nz *= inv
+        ex, ey, ez = _rate_p(P, il, nx, ny, nz, f1, b1)  # FSAL: f(t + h, y_new)
+        ea[il] += h6 * math.sqrt((dx - ex) ** 2 + (dy - ey) ** 2 + (dz - ez) ** 2)
+        a0[il] += wacc * (h2 * (mx + nx) + h12 * (ax - ex))
+        a1[il] += wacc * (h2 * (my + ny) + h12 * (ay - ey))
+        a2[il] += wacc * (h2 * (mz + nz) + h12 * (az - ez))
+        mhm[il] = min(mhm[il], nx * P[HX, il] + ny * P[HY, il] + nz * P[HZ, il] + skip)
+        y0[il], y1[il], y2[il] = nx, ny, nz
+        k0[il], k1[il], k2[il] = ex, ey, ez
 
 
 @njit(cache=True, error_model="numpy")
@@ -337,19 +380,6 @@ def _rk4_one(
         k1x, k1y, k1z = k5x, k5y, k5z
     m[0, i], m[1, i], m[2, i] = mx, my, mz
     k[0, i], k[1, i], k[2, i] = k1x, k1y, k1z
-
-
-@njit(cache=True, error_model="numpy", inline="always")
-def _stage(lo, nb, par, y, kin, a, f, bcos, kout):
-    """kout = dm/dt at y + a kin with drive f and fieldlike factor bcos, for the block."""
-    for il in range(nb):
-        i = lo + il
-        bf = bcos[il]
-        kout[0, il], kout[1, il], kout[2, il] = _rate_i(
-            par, i, y[0, il] + a * kin[0, il], y[1, il] + a * kin[1, il],
-            y[2, il] + a * kin[2, il], par[WX, i], par[WY, i], par[WZ, i], f[il],
-            par[BX, i] * bf, par[BY, i] * bf, par[BZ, i] * bf,
-        )  # fmt: skip
 
 
 @njit(cache=True, error_model="numpy", inline="always")

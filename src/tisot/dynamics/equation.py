@@ -48,18 +48,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from .batch import MacrospinBatch
-
-TERMS = (
-    "precession",
-    "anisotropy",
-    "dipolar",
-    "diffusive",
-    "fieldlike",
-    "damping",
-    "hall",
-    "isotropic",
-)
+from .batch import TERMS, MacrospinBatch
 
 
 @njit(cache=True, error_model="numpy", inline="always")
@@ -70,32 +59,33 @@ def solve_rate(mx, my, mz, ax, ay, az, g, hh, s, nx, ny, nz):
     perpendicular to m (it is: every explicit torque is m x something). Derivation in the
     module docstring; exact for any |m| (RK stages leave the sphere slightly).
     """
-    # Hall term: m x (u x z) = m_z u (u . m = 0), a rescaling by lam = 1 / (1 - hh m_z)
-    lam = 1.0 / (1.0 - hh * mz)
-    ax = ax * lam
-    ay = ay * lam
-    az = az * lam
-    g = g * lam
-    beta = g + lam * s
+    # Hall term: m x (u x z) = m_z u (u . m = 0), a rescaling by lam = 1 / L, L = 1 - hh m_z.
+    # Steps 2-3 of the module docstring with a, g, s scaled by 1/L and multiplied out, so that a
+    # single division serves both denominators (D_nu = L^2 d_nu, D_u = L^2 d_u):
+    #   nu = n.(L a + G m x a) / D_nu,  u = (L c + G m x c) / D_u,  c = a - g nu (m x n),
+    #   D_nu = L^2 + G (s |m|^2 + g (m.n)^2),  D_u = L^2 + G^2 |m|^2,  G = g + s.
+    el = 1.0 - hh * mz
+    big_g = g + s
     m2 = mx * mx + my * my + mz * mz
     mn = mx * nx + my * ny + mz * nz
-    # m x a and nu = n . u
-    pax = my * az - mz * ay
+    pax = my * az - mz * ay  # m x a
     pay = mz * ax - mx * az
     paz = mx * ay - my * ax
-    d_nu = 1.0 + beta * (m2 * (beta - g) + g * mn * mn)
-    d_u = 1.0 + beta * beta * m2
+    el2 = el * el
+    d_nu = el2 + big_g * (s * m2 + g * mn * mn)
+    d_u = el2 + big_g * big_g * m2
     r = 1.0 / (d_nu * d_u)  # one division for both denominators
-    nu = (nx * (ax + beta * pax) + ny * (ay + beta * pay) + nz * (az + beta * paz)) * (d_u * r)
-    # c = a - g nu (m x n);  u = (c + beta m x c) / (1 + beta^2 |m|^2)
+    nu = (
+        nx * (el * ax + big_g * pax) + ny * (el * ay + big_g * pay) + nz * (el * az + big_g * paz)
+    ) * (d_u * r)
     gnu = g * nu
     cx = ax - gnu * (my * nz - mz * ny)
     cy = ay - gnu * (mz * nx - mx * nz)
     cz = az - gnu * (mx * ny - my * nx)
     inv = d_nu * r
-    ux = (cx + beta * (my * cz - mz * cy)) * inv
-    uy = (cy + beta * (mz * cx - mx * cz)) * inv
-    uz = (cz + beta * (mx * cy - my * cx)) * inv
+    ux = (el * cx + big_g * (my * cz - mz * cy)) * inv
+    uy = (el * cy + big_g * (mz * cx - mx * cz)) * inv
+    uz = (el * cz + big_g * (mx * cy - my * cx)) * inv
     return ux, uy, uz
 
 
