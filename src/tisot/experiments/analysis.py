@@ -217,6 +217,8 @@ def angle_dependence(device, theta_h_deg: Sequence[float], frequency_ghz: float,
 
 
 # --------------------------------------------------------------------------- the two torques
+#: a part whose largest |signal| is below this fraction of the full signal's has no line
+NULL_SIGNAL = 1e-9
 #: torque switches of the decomposition
 TORQUE_PARTS = {"both": (True, True), "diffusive": (True, False), "fieldlike": (False, True)}
 
@@ -240,12 +242,17 @@ def torque_decomposition(device, field_mt, frequency_ghz: float | None = None, *
         specs.append(ds[list(observables)].expand_dims(torques=[name]))
         row = []
         for obs in observables:
+            peak = float(np.max(np.abs(ds[obs].values)))
+            if name != "both" and peak <= NULL_SIGNAL * float(np.max(np.abs(specs[0][obs].values))):
+                row.append(
+                    [0.0, 0.0, math.nan, math.nan, peak]
+                )  # no line (e.g. cancelled by symmetry)
+                continue
             try:
                 s = decompose(ds, obs)
-                row.append([s.symmetric, s.antisymmetric, s.centre, s.width])
+                row.append([s.symmetric, s.antisymmetric, s.centre, s.width, peak])
             except ValueError:
-                row.append([math.nan] * 4)
-            row[-1].append(float(np.max(np.abs(ds[obs].values))))
+                row.append([math.nan] * 4 + [peak])
         shapes.append(row)
     out = xr.concat(specs, dim="torques")
     arr = np.array(shapes)  # (torques, observable, 5)
@@ -276,6 +283,9 @@ def torque_table(dec: xr.Dataset) -> str:
                 for k in ("symmetric", "antisymmetric", "centre", "width")
             }
             ratio = v["antisymmetric"] / v["symmetric"] if v["symmetric"] else math.nan
+            if v["symmetric"] == 0 and v["antisymmetric"] == 0:
+                lines.append(f"| {obs} | {t} | 0 | 0 | - | - | - |")
+                continue
             lines.append(
                 f"| {obs} | {t} | {v['symmetric']:.3g} | {v['antisymmetric']:.3g} | {ratio:+.3f} | "
                 f"{v['centre']:.2f} | {v['width']:.3f} |"
@@ -300,3 +310,130 @@ def plot_torque_decomposition(dec: xr.Dataset, *, axes=None):
         )
         ax.legend(fontsize=8)
     return axes
+
+
+def torque_separation(device, *, theta_h_deg=None, period_um=None, frequency_ghz=None,
+                      observable: str = "power") -> xr.Dataset:  # fmt: skip
+    """The signal of each torque at the resonance, against one of: the field's polar angle, the
+    gate period or the frequency (the others from the device).
+
+    For each value, the field is set to the uniform-mode resonance field
+    (:func:`tisot.magnet.kittel_field`) and ``observable`` is computed with both torques, the
+    diffusive and the fieldlike one alone; ``m_z`` (equilibrium) and ``relaxation_ratio``
+    omega / D q^2 (the drive frequency against the diffusion rate of the first harmonic) come
+    along. Returns a Dataset on the swept coordinate.
+    """
+    from ..magnet import kittel_field
+
+    given = [(k, v) for k, v in (("theta_h_deg", theta_h_deg), ("period_um", period_um),
+                                 ("frequency_ghz", frequency_ghz)) if v is not None]  # fmt: skip
+    if len(given) != 1:
+        raise ValueError("torque_separation sweeps one of theta_h_deg, period_um, frequency_ghz")
+    name, values = given[0]
+    values = np.asarray(values, dtype=float)
+    key = {"theta_h_deg": "environment.field_theta_deg", "period_um": "gate.period_um",
+           "frequency_ghz": "gate.frequency_ghz"}[name]  # fmt: skip
+    rows = {t: [] for t in TORQUE_PARTS}
+    mz, ratio, fields = [], [], []
+    for v in values:
+        dev = device.with_values({key: float(v)})
+        f = dev.gate.frequency_ghz
+        env = dev.environment
+        b_r = kittel_field(dev.magnet, f * 1e9, env.field_theta_deg, env.field_phi_deg) * 1e3
+        fields.append(b_r)
+        for t, (dif, fl) in TORQUE_PARTS.items():
+            ds = spectrum(dev, field_mt=[b_r], frequency_ghz=f, observables=[observable],
+                          probe=Probe(diffusive=dif, fieldlike=fl))  # fmt: skip
+            rows[t].append(float(ds[observable].values[0]))
+        m0 = ds.m0.values[0]
+        mz.append(m0[2])
+        d = dev.surface_model(m0).transport("si").diffusion_constant
+        q = 2 * math.pi / dev.gate.period
+        ratio.append(2 * math.pi * f * 1e9 / (d * q * q))
+    units, long_name = spectra_observables()[observable]
+    coord = {"theta_h_deg": ("degree", "field polar angle"), "period_um": ("um", "gate period"),
+             "frequency_ghz": ("GHz", "drive frequency")}[name]  # fmt: skip
+    data = {
+        t: (name, np.array(r), {"units": units, "long_name": f"{long_name}, {t} torque(s)"})
+        for t, r in rows.items()
+    }
+    data["m_z"] = (name, np.array(mz), {"units": "1", "long_name": "equilibrium m_z"})
+    data["relaxation_ratio"] = (name, np.array(ratio), {"units": "1", "long_name": "omega / D q^2"})
+    data["resonance_field"] = (
+        name,
+        np.array(fields),
+        {"units": "mT", "long_name": "resonance field"},
+    )
+    return xr.Dataset(data, coords={name: (name, values, {"units": coord[0], "long_name": coord[1]})},
+                      attrs={"observable": observable, **device.as_attrs()})  # fmt: skip
+
+
+def spectra_observables():
+    from .spectra import OBSERVABLES
+
+    return OBSERVABLES
+
+
+def plot_torque_separation(panels: Sequence[xr.Dataset], *, axes=None):
+    """One panel per :func:`torque_separation` result: the diffusive and the fieldlike signal
+    (and their sum with interference) against the swept quantity, log scale; returns the Axes."""
+    import matplotlib.pyplot as plt
+
+    if axes is None:
+        _, axes = plt.subplots(1, len(panels), figsize=(4.3 * len(panels), 3.5), squeeze=False)
+        axes = axes[0]
+    for ax, ds in zip(axes, panels, strict=True):
+        dim = next(iter(ds.dims))
+        for t, style in (("both", "k-"), ("diffusive", "C0--"), ("fieldlike", "C1-.")):
+            ax.semilogy(ds[dim], np.abs(ds[t]), style, label=t)
+        ax.set_xlabel(f"{ds[dim].attrs['long_name']} ({ds[dim].attrs['units']})")
+        ax.set_ylabel(f"{ds.attrs['observable']} at resonance ({ds['both'].attrs['units']})")
+        ax.legend(fontsize=8)
+    return axes
+
+
+def figure_torque_separation(device, *, theta_h_deg=4.8, frequency_ghz=None):
+    """The figure of docs/instrument.md: (a) the spectrum of each torque at ``theta_h_deg``,
+    (b) the signal at resonance against the field angle, (c) against the gate period (omega / D
+    q^2 on the top axis). Returns the matplotlib Figure."""
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import NullFormatter, ScalarFormatter
+
+    from ..magnet import kittel_field
+
+    dev = device.with_values({"environment.field_theta_deg": float(theta_h_deg)})
+    if frequency_ghz is not None:
+        dev = dev.with_values({"gate.frequency_ghz": float(frequency_ghz)})
+    f = dev.gate.frequency_ghz
+    b_r = kittel_field(dev.magnet, f * 1e9, theta_h_deg, dev.environment.field_phi_deg) * 1e3
+    coarse = np.linspace(0.85 * b_r, 1.15 * b_r, 61)  # find the width, then +- 6 HWHM
+    width = decompose(spectrum(dev, field_mt=coarse, frequency_ghz=f, observables=["power"])).width
+    x = np.linspace(b_r - 6 * width, b_r + 6 * width, 121)
+    dec = torque_decomposition(dev, x, f)
+    angles = torque_separation(device.with_values({"gate.frequency_ghz": f}),
+                               theta_h_deg=[0.5, 1, 2, 3, 4, 4.8, 5.5, 6, 7, 8, 10, 12, 15, 20, 30, 45, 60, 75, 89.5])  # fmt: skip
+    periods = torque_separation(dev, period_um=[0.2, 0.3, 0.5, 0.7, 1, 1.5, 2, 3, 5, 8])
+    fig, ax = plt.subplots(1, 3, figsize=(13.5, 3.8))
+    for t, style in (("both", "k-"), ("diffusive", "C0--"), ("fieldlike", "C1-.")):
+        ax[0].plot(dec.field_mt, dec.power.sel(torques=t), style, label=t)
+    ax[0].set_xlabel("mu0 H (mT)")
+    ax[0].set_ylabel("absorbed power (W m-2)")
+    ax[0].set_title(f"(a) theta_H = {theta_h_deg} deg, {f:g} GHz", fontsize=9)
+    ax[0].legend(fontsize=8)
+    plot_torque_separation([angles, periods], axes=ax[1:])
+    ax[1].set_title(f"(b) at resonance, {f:g} GHz, period {dev.gate.period_um:g} um", fontsize=9)
+    ax[2].set_xscale("log")
+    ax[2].xaxis.set_major_formatter(ScalarFormatter())
+    ax[2].xaxis.set_minor_formatter(NullFormatter())
+    ax[2].set_title(f"(c) at resonance, theta_H = {theta_h_deg} deg", fontsize=9)
+    top = ax[2].secondary_xaxis(
+        "top",
+        functions=(
+            lambda p: np.interp(p, periods.period_um, periods.relaxation_ratio),
+            lambda r: np.interp(r, periods.relaxation_ratio, periods.period_um),
+        ),
+    )
+    top.set_xlabel("omega / D q^2", fontsize=8)
+    top.xaxis.set_minor_formatter(NullFormatter())
+    fig.tight_layout()
+    return fig
