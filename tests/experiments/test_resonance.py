@@ -132,24 +132,3 @@ def test_figures_return_labelled_axes(frequency_sweep):
     import matplotlib.pyplot as plt
 
     plt.close("all")
-
-
-def test_film_spectrum_points_follow_their_linear_response():
-    from tisot.drive import DiffusiveMedium, GratingGate, fourier_drive
-    from tisot.experiments.film import Film
-    from tisot.experiments.resonance import film_spectrum
-
-    w0 = 1e10
-    gate = GratingGate(period=1e-6, distance=0.1e-6, frequency=w0 / (2 * math.pi), harmonics=3)
-    med = DiffusiveMedium(diffusion_constant=2.5e-4, strength=-1.5e8, dephasing_time=1e-10)
-    drive = fourier_drive(gate.field(), med)
-    spec = film_spectrum(
-        Film(length=1e-6, points=4), drive, w0 * np.linspace(0.95, 1.05, 11), chi=CHI, alpha_g=ALPHA
-    )
-    assert spec.one_minus_m_H.dims == ("omega0", "x")
-    big = spec.linear_one_minus_m_H.values > 1e-8
-    np.testing.assert_allclose(
-        spec.one_minus_m_H.values[big], spec.linear_one_minus_m_H.values[big], rtol=5e-3
-    )
-    np.testing.assert_allclose(spec.one_minus_m_H_film, spec.one_minus_m_H.mean("x"))
-    assert linewidth(spec.one_minus_m_H_film)["centre"] == pytest.approx(w0, rel=2e-3)
