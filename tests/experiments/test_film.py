@@ -26,7 +26,7 @@ def _gate_drive(strength=-3.0e9, sheet_conductance=2e-3):
     med = DiffusiveMedium(
         diffusion_constant=2.5e-4,  # D q^2 = omega: the phase of f varies along x
         strength=strength,
-        dephasing_time=1e-10,
+        leakage_time=1e-10,
         sheet_conductance=sheet_conductance,
     )
     return gate, med, fourier_drive(gate.field(), med)

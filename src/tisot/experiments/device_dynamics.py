@@ -30,24 +30,9 @@ import xarray as xr
 
 from ..dynamics import DipolarKernel, ExchangeGrid, MacrospinBatch, simulate
 from ..magnet import MU0, resonance_frequency
-from .film import exchange_rate
+from .film import exchange_rate, real_amplitude_and_phase
 from .resonance import observables
 from .steady import steady_window
-
-
-def _real_vector_and_phase(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Complex (N, 3) v as V0 e^{-i phi} with real V0, one phase per point, so that
-    Re[v e^{-i w t}] = V0 cos(w t + phi). Raises if v is elliptical."""
-    big = np.argmax(np.abs(v), axis=1)
-    ref = v[np.arange(v.shape[0]), big]
-    phi = np.where(np.abs(ref) > 0, -np.angle(ref), 0.0)
-    v0 = v * np.exp(1j * phi)[:, None]
-    scale = np.max(np.abs(v)) if v.size else 0.0
-    if scale > 0 and np.max(np.abs(v0.imag)) > 1e-9 * scale:
-        raise ValueError(
-            "the fieldlike drive is elliptically polarised; the engine takes one phase per point"
-        )
-    return v0.real, phi
 
 
 def device_batch(device, *, points: int = 1, fieldlike: bool = True, m0=None):
@@ -66,7 +51,7 @@ def device_batch(device, *, points: int = 1, fieldlike: bool = True, m0=None):
     phases = np.exp(1j * np.outer(x, drive.wavevectors[:, 0]))
     F = phases @ drive.f
     b = phases @ drive.b if fieldlike else np.zeros((points, 3), complex)
-    b0, b_phase = _real_vector_and_phase(b)
+    b0, b_phase = real_amplitude_and_phase(b)
     exchange = dipolar = None
     if points >= 2:
         spacing = period / points

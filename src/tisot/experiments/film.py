@@ -113,20 +113,20 @@ class Film:
         return None if self.exchange == 0 else ExchangeGrid(self.shape, self.exchange)
 
 
-def _real_amplitude_and_phase(J: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Write the complex (N, 2) current J as J0 e^{-i phi} with a real vector J0 (one phase per
-    point), so that Re[J e^{-i omega t}] = J0 cos(omega t + phi). Raises if J is elliptical."""
-    big = np.argmax(np.abs(J), axis=1)
-    ref = J[np.arange(J.shape[0]), big]
+def real_amplitude_and_phase(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Write the complex vectors v (N, d) as V0 e^{-i phi} with real V0 (one phase per point),
+    so that Re[v e^{-i omega t}] = V0 cos(omega t + phi). Raises if v is elliptical."""
+    big = np.argmax(np.abs(v), axis=1)
+    ref = v[np.arange(v.shape[0]), big]
     phi = np.where(np.abs(ref) > 0, -np.angle(ref), 0.0)
-    J0 = J * np.exp(1j * phi)[:, None]
-    scale = np.max(np.abs(J)) if J.size else 0.0
-    if scale > 0 and np.max(np.abs(J0.imag)) > 1e-9 * scale:
+    v0 = v * np.exp(1j * phi)[:, None]
+    scale = np.max(np.abs(v)) if v.size else 0.0
+    if scale > 0 and np.max(np.abs(v0.imag)) > 1e-9 * scale:
         raise ValueError(
-            "the local current is elliptically polarised (J_x and J_y out of phase); the "
-            "dynamics engine takes one fieldlike phase per point: drive along one direction"
+            "the drive is elliptically polarised (its components out of phase); the dynamics "
+            "engine takes one fieldlike phase per point: drive along one direction"
         )
-    return J0.real, phi
+    return v0.real, phi
 
 
 def film_batch(
@@ -165,7 +165,7 @@ def film_batch(
     r = film.positions()
     F = drive.complex_drive(r)
     J = drive.complex_current(r)
-    J0, phi_J = _real_amplitude_and_phase(J)
+    J0, phi_J = real_amplitude_and_phase(J)
     # b = c z x J (Eq. 3): z x (Jx, Jy) = (-Jy, Jx, 0)
     b0 = fieldlike_coefficient * np.stack([-J0[:, 1], J0[:, 0], np.zeros(len(J0))], axis=-1)
     fields = {
