@@ -163,3 +163,12 @@ def test_presets_fill_keys_and_name_a_missing_interface():
     with pytest.raises(ValueError, match=r"interface\.exchange_mev"):
         Device.from_presets("BST", "TmIG")
     assert Device.from_presets("BST", "TmIG", {"interface.exchange_mev": -5.0}).fm.ku_kj_per_m3 > 0
+
+
+def test_a_key_with_the_wrong_unit_gets_the_right_one_named():
+    with pytest.raises(ValueError, match=r"did you mean environment\.field_mt \(unit: mT\)"):
+        custom(**{"environment.field_t": 0.1})
+    with pytest.raises(ValueError, match=r"did you mean fm\.thickness_nm"):
+        Device.from_dict({**CUSTOM, "fm": {**CUSTOM["fm"], "thickness_um": 0.005}})
+    with pytest.raises(ValueError, match=r"environment\.field_mt"):
+        custom(**{"environment.field_mt": 0.0}).equilibrium()  # E(m) = E(-m): ambiguous

@@ -83,10 +83,13 @@ class Device:
                 f"unknown device table [{unknown[0]}]; a device file has "
                 + ", ".join(f"[{s}]" for s in DEVICE_SCHEMA)
             )
-        merged = {s: dict(data.get(s, {}) or {}) for s in DEVICE_SCHEMA}
-        for section, table in merged.items():
-            if not isinstance(table, dict):
+        merged = {}
+        for section in DEVICE_SCHEMA:
+            table = data.get(section, {})
+            if not isinstance(table, Mapping):
                 raise ValueError(f"[{section}] must be a table of keys, got {table!r}")
+            unknown_keys(section, table)
+            merged[section] = dict(table)
         _apply(merged, overrides or {})
         _fill_presets(merged)
         return cls(**{s: PARTS[s](merged[s]) for s in DEVICE_SCHEMA})
@@ -195,7 +198,13 @@ class Device:
         """The equilibrium of the FM in the applied field (:func:`tisot.magnet.equilibrium`)."""
         from ..magnet import equilibrium
 
-        return equilibrium(self.magnet, self.field_tesla, m_guess=m_guess)
+        try:
+            return equilibrium(self.magnet, self.field_tesla, m_guess=m_guess)
+        except ValueError as err:
+            raise ValueError(
+                f"{err} (environment.field_mt = {self.environment.field_mt!r}, "
+                f"environment.field_theta_deg = {self.environment.field_theta_deg!r})"
+            ) from None
 
     @property
     def layers(self) -> float:
@@ -314,7 +323,11 @@ class Device:
             return gate.field()
         from ..drive import SurfacePolarizability
 
-        surface = SurfacePolarizability(self.surface_model(m), method=self.gate.screening_method)
+        surface = SurfacePolarizability(
+            self.surface_model(m),
+            method=self.gate.screening_method,
+            leakage_time=self.surface.leakage_time,
+        )
         return gate.field(screening=surface)
 
     def drive(self, m) -> DeviceDrive:
@@ -355,10 +368,30 @@ def _split(key: str) -> tuple[str, str]:
             + ", ".join(DEVICE_SCHEMA)
         )
     if name not in DEVICE_SCHEMA[section]:
-        raise ValueError(
-            f"unknown device key {key}; [{section}] accepts: " + ", ".join(DEVICE_SCHEMA[section])
-        )
+        raise ValueError(f"unknown device key {key}{_did_you_mean(section, name)}")
     return section, name
+
+
+def _did_you_mean(section: str, name: str) -> str:
+    """ "; did you mean field_mt (mT)?" for a key with the wrong unit or a typo, else the list."""
+    import difflib
+
+    keys = list(DEVICE_SCHEMA[section])
+    stem = name.rsplit("_", 1)[0] if "_" in name else name
+    close = [k for k in keys if k.rsplit("_", 1)[0] == stem] or difflib.get_close_matches(
+        name, keys, n=1, cutoff=0.6
+    )
+    if close:
+        unit = DEVICE_SCHEMA[section][close[0]].units
+        return f"; did you mean {section}.{close[0]} (unit: {unit})?"
+    return f"; [{section}] accepts: " + ", ".join(keys)
+
+
+def unknown_keys(section: str, table: Mapping[str, Any]) -> None:
+    """Raise for the first key of ``table`` that [section] of a device file does not have."""
+    for name in table:
+        if name not in DEVICE_SCHEMA[section]:
+            raise ValueError(f"unknown device key {section}.{name}{_did_you_mean(section, name)}")
 
 
 def _apply(merged: dict[str, dict], overrides: Mapping[str, Any]) -> None:
