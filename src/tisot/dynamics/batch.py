@@ -26,6 +26,18 @@ GAMMA_ELECTRON = abs(_GAMMA_E)
 
 TIME_UNITS = ("1/omega0", "s")
 
+#: The terms of the equation of motion (:mod:`tisot.dynamics.equation`), for ``with_terms``.
+TERMS = (
+    "precession",
+    "anisotropy",
+    "dipolar",
+    "diffusive",
+    "fieldlike",
+    "damping",
+    "hall",
+    "isotropic",
+)
+
 _VECTOR_FIELDS = ("omega_h", "anisotropy", "fieldlike", "damping_axis")
 _SCALAR_FIELDS = (
     "cubic",
@@ -413,8 +425,6 @@ class MacrospinBatch:
         (anisotropy: the linear and cubic terms; dipolar: the kernel). Precession must stay: it
         defines omega0 and m_H. An unknown name raises ValueError.
         """
-        from .equation import TERMS
-
         terms = tuple(terms)
         unknown = sorted(set(terms) - set(TERMS))
         if unknown:
