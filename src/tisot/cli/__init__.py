@@ -1,5 +1,6 @@
 """Command-line interface: ``tisot --help``. Each module registers its commands on ``app``."""
 
+from . import device as _device  # noqa: F401
 from . import drive as _drive  # noqa: F401
 from . import dynamics as _dynamics  # noqa: F401
 from . import instrument as _instrument  # noqa: F401
