@@ -221,7 +221,10 @@ def _parts_along(device, mzs: np.ndarray, gate: bool, need_mixing: bool, key=Non
     on_node = exact.any(axis=1)
     c[on_node] = exact[on_node]  # on a node: that node's value
     c /= c.sum(axis=1, keepdims=True)  # (P, nodes) interpolation matrix
-    out = {n: np.tensordot(c, np.stack([p[n] for p in at]), axes=1) for n in at[0]}
+    out = {}
+    for n in at[0]:  # c @ values; einsum's plain loop: BLAS threads cost more at these sizes
+        v = np.stack([p[n] for p in at])
+        out[n] = np.einsum("pj,jq->pq", c, v.reshape(len(at), -1)).reshape(len(mzs), *v.shape[1:])
     for name in ("k", "k_azimuth_deg"):  # the geometry does not depend on m_z
         if name in out:
             out[name] = np.broadcast_to(at[0][name], out[name].shape).copy()
@@ -497,7 +500,8 @@ def spectrum(
     m_prev = None
     m0s = np.zeros((n, 3))
     points: list[tuple[np.ndarray, np.ndarray, float]] = []  # (m0, b, f_ghz)
-    for i in track(range(n), description="spectrum", disable=not progress, transient=True):
+    steps = track(range(n), description="spectrum", transient=True) if progress else range(n)
+    for i in steps:
         for j, off in enumerate(offsets):
             b_mt = max(fields[i] + off, 0.0)
             b = field_vector(b_mt * 1e-3, env.field_theta_deg, env.field_phi_deg)
