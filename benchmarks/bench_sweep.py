@@ -46,7 +46,7 @@ LADDER = """
 calculation = "response"
 [model]
 fermi_energy_mev = 100.0
-exchange_energy_mev = 30.0
+exchange_mev = 30.0
 disorder = 0.05
 [drive]
 period_um = 0.5

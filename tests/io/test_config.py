@@ -16,7 +16,7 @@ BASE = """
 calculation = "response"
 [model]
 fermi_energy_mev = 100.0
-exchange_energy_mev = 30.0
+exchange_mev = 30.0
 m_z = 0.5
 disorder = 0.02
 [drive]

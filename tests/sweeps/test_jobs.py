@@ -18,7 +18,7 @@ from tisot.sweeps.jobs import ResponseJob
 MODEL = """
 [model]
 fermi_energy_mev = 100.0
-exchange_energy_mev = 30.0
+exchange_mev = 30.0
 m_z = 1.0
 disorder = 0.02
 velocity = 1.0e6
@@ -158,8 +158,8 @@ def test_torques_job_against_hand_formulas():
     relation |T_diff|/|T_FL| = eq17 (D q^2 / omega) |m_z| m_x, all from scipy constants."""
     text = (
         'calculation = "torques"\n[model]\nfermi_energy_mev = 100.0\nm_z = 0.6\n'
-        "disorder = 0.02\nvelocity = 5.0e5\n"
-        "[coupling]\nexchange_coupling_mev = 10.0\ncell_area_nm2 = 0.15\nspin = 3.5\n"
+        "disorder = 0.02\nvelocity = 5.0e5\nexchange_mev = -35.0\n"  # J_sd = 10 meV, S = 3.5
+        "[coupling]\ncell_area_nm2 = 0.15\nspin = 3.5\n"
         "[drive]\nperiod_um = 2.0\nfrequency_ghz = 5.0\nfield_v_per_m = 1000.0\n"
         '[sweep.axes]\n"drive.leakage_time_ps" = [inf, 1.0]\n'
     )

@@ -29,7 +29,7 @@ CONFIG = """
 calculation = "response"
 [model]
 fermi_energy_mev = 100.0
-exchange_energy_mev = 30.0
+exchange_mev = 30.0
 disorder = 0.02
 [drive]
 period_um = 5.0
@@ -174,7 +174,7 @@ def test_killed_sweep_resumes_and_matches_uninterrupted_run(tmp_path, monkeypatc
 
 def test_failed_sweep_leaves_no_dataset_and_resumes(tmp_path):
     # m_z = 1 with Delta_sd = 120 meV > eps: the model rejects the last m_z only
-    text = CONFIG.replace("exchange_energy_mev = 30.0", "exchange_energy_mev = 120.0")
+    text = CONFIG.replace("exchange_mev = 30.0", "exchange_mev = 120.0")
     text = text.replace('"model.m_z" = [0.2, 0.5, 0.8]', '"model.m_z" = [0.2, 0.5, 1.0]')
     out = tmp_path / "bad.nc"
     with pytest.raises(ValueError, match=r"failed at drive\.frequency_ghz = .*model\.m_z = 1\.0"):
@@ -182,7 +182,7 @@ def test_failed_sweep_leaves_no_dataset_and_resumes(tmp_path):
     assert not out.exists()
     assert not list(tmp_path.glob(".bad.nc.tmp*"))
     # chunks of another config are refused, not mixed in
-    clash = text.replace("exchange_energy_mev = 120.0", "exchange_energy_mev = 30.0")
+    clash = text.replace("exchange_mev = 120.0", "exchange_mev = 30.0")
     with pytest.raises(ValueError, match=r"different sweep .* --fresh"):
         run_sweep(_config(clash), out=out, workers=1, progress=False)
     ds = run_sweep(_config(clash), out=out, workers=1, progress=False, fresh=True)

@@ -8,7 +8,7 @@ result goes and how it is computed::
 
     [model]                            # the TI surface (meV, m/s)
     fermi_energy_mev = 100.0
-    exchange_energy_mev = 30.0
+    exchange_mev = 30.0
     m_z = 0.7071
     disorder = 0.02
 

@@ -25,8 +25,9 @@ MODEL_SCHEMA = {
         kind=float, default=100.0, units="meV", long_name="Fermi energy epsilon",
         low=0.0, low_open=True,
     ),
-    "exchange_energy_mev": Parameter(
-        kind=float, default=30.0, units="meV", long_name="exchange energy Delta_sd = J_sd S"
+    "exchange_mev": Parameter(
+        kind=float, default=30.0, units="meV",
+        long_name="sd exchange Delta_sd of Eq. (1) (m the moment direction; = -J_sd S)",
     ),
     "m_z": Parameter(
         kind=float, default=math.sqrt(0.5), units="1",
@@ -48,7 +49,7 @@ def build_model(model: dict) -> SurfaceModel:
     mz = model["m_z"]
     return SurfaceModel.from_physical(
         fermi_energy_mev=model["fermi_energy_mev"],
-        exchange_energy_mev=model["exchange_energy_mev"],
+        exchange_energy_mev=model["exchange_mev"],
         magnetization=(math.sqrt(max(0.0, 1.0 - mz * mz)), 0.0, mz),
         disorder=model["disorder"],
         velocity=model["velocity"],
@@ -358,11 +359,8 @@ class ResonanceJob(Job):
         return {k: ds[k].values[0] for k in _RESONANCE_OUTPUTS}
 
 
-#: [coupling]: the FM layer of Eqs. (1)-(2); Delta_sd = -J_sd S (docs/theory-notes.md).
+#: [coupling]: the FM cell at the interface (Eq. 2); J_sd = -Delta_sd / S (docs/theory-notes.md).
 COUPLING_SCHEMA = {
-    "exchange_coupling_mev": Parameter(
-        kind=float, default=10.0, units="meV", long_name="sd exchange J_sd"
-    ),
     "cell_area_nm2": Parameter(
         kind=float, default=0.1542, units="nm2",
         long_name="FM unit-cell area A (EuS (111): sqrt(3) a^2 / 4)", low=0.0, low_open=True,
@@ -402,7 +400,7 @@ class TorquesJob(Job):
     name = "torques"
     description = "diffusive and fieldlike torque strengths, Eqs. (3), (4), (17), (18)"
     schema: ClassVar[Schema] = {
-        "model": {k: v for k, v in MODEL_SCHEMA.items() if k != "exchange_energy_mev"},
+        "model": MODEL_SCHEMA,
         "coupling": COUPLING_SCHEMA,
         "drive": TORQUE_DRIVE_SCHEMA,
     }
@@ -427,7 +425,7 @@ class TorquesJob(Job):
 
         m, c, d = params["model"], params["coupling"], params["drive"]
         coupling = Coupling(
-            exchange_coupling_mev=c["exchange_coupling_mev"],
+            exchange_coupling_mev=-m["exchange_mev"] / c["spin"],  # J_sd = -Delta_sd / S
             cell_area=c["cell_area_nm2"] * 1e-18,
             spin=c["spin"],
         )
