@@ -4,8 +4,12 @@ One spin-step = one time step of one macrospin. Problems:
 
 * Fig. 3 resonance (Eq. 18: chi = pi/4, f0 = 0.1, omega = omega0, alpha_G = 0.005), with
   tisot's fixed-step scheme (projected RK4, 4 rate evaluations per step) for N = 1, 1e3, 1e5,
-  tisot's adaptive DOPRI5 (rtol 1e-8), and solve_ivp (RK45, same tolerance, one trajectory at
-  a time, the usual way);
+  with and without the magnet's own field (perpendicular + shape anisotropy and a cubic term,
+  Eq. M1: the "full effective field"; issue 10 targets >= 4e7 spin-steps/s at N = 1e3 and
+  >= 1e8 at N = 1e5), tisot's adaptive DOPRI5 (rtol 1e-8), and solve_ivp (RK45, same
+  tolerance, one trajectory at a time, the usual way);
+* |m| over a long run (issue 14): DOPRI5 with and without the per-step projection on
+  |m| = 1, and the geometric step, to t = 1e5 on Fig. 3 (time and max | |m| - 1 |);
 * plain LLG (precession + isotropic damping), the problem cmtj (PyPI) solves for a single layer
   with its own fixed-step RK4, against tisot's fixed step on the same problem and step; the
   final magnetizations are compared to show it is the same problem.
@@ -29,10 +33,20 @@ from tisot.dynamics import MacrospinBatch, dm_dt, simulate
 CHI = math.pi / 4
 
 
-def _fig3_batch(n: int) -> MacrospinBatch:
+#: the magnet's own field for the "full" cases (rates in omega0): a film with a net easy-plane
+#: anisotropy (-0.5 omega0 along z, shape minus uniaxial) and a small cubic term
+FULL_FIELD = {"anisotropy": (0.0, 0.0, -0.5), "cubic": 0.05}
+
+
+def _fig3_batch(n: int, full: bool = False) -> MacrospinBatch:
     # different phases per trajectory: a film of independent points
     return MacrospinBatch.from_angle(
-        CHI, f0=0.1, omega=1.0, alpha_g=0.005, phase=np.linspace(0, 2 * np.pi, n)
+        CHI,
+        f0=0.1,
+        omega=1.0,
+        alpha_g=0.005,
+        phase=np.linspace(0, 2 * np.pi, n),
+        **(FULL_FIELD if full else {}),
     )
 
 
@@ -45,8 +59,8 @@ def _timed(fn, repeat: int = 3) -> float:
     return best
 
 
-def bench_fixed(n: int, steps: int, dt: float = 0.02) -> tuple[float, float]:
-    batch = _fig3_batch(n)
+def bench_fixed(n: int, steps: int, dt: float = 0.02, full: bool = False) -> tuple[float, float]:
+    batch = _fig3_batch(n, full)
     t_end = steps * dt
     ds = simulate(batch, None, [t_end], method="geometric", dt=dt)
     assert int(ds.steps.values[0]) == steps
@@ -60,6 +74,28 @@ def bench_dopri(n: int, t_end: float) -> tuple[float, float]:
     steps = float(ds.steps.sum() + ds.rejected.sum())
     el = _timed(lambda: simulate(batch, None, [t_end], rtol=1e-8, atol=1e-10))
     return steps / el, el
+
+
+def bench_norm(t_end: float) -> list[tuple[str, float, float]]:
+    """Wall time and max | |m| - 1 | to t_end on Fig. 3: projected / raw DOPRI5, geometric."""
+    import warnings
+
+    from tisot.dynamics import NormDriftWarning
+
+    batch = _fig3_batch(1)
+    t = np.linspace(0, t_end, 11)
+    rows = []
+    for name, kw in (
+        ("dopri, projected each step (default)", {}),
+        ("dopri, no projection", {"renormalize": False}),
+        ("geometric, dt = 0.02", {"method": "geometric", "dt": 0.02}),
+    ):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", NormDriftWarning)
+            ds = simulate(batch, None, t, **kw)
+            el = _timed(lambda kw=kw: simulate(batch, None, t, **kw), repeat=2)
+        rows.append((name, el, ds.attrs["norm_drift"]))
+    return rows
 
 
 def bench_solve_ivp(n: int, t_end: float) -> tuple[float, float, np.ndarray]:
@@ -140,10 +176,15 @@ def main() -> None:
     simulate(_fig3_batch(2), None, [1.0])
     print(f"first call (numba compile or cache load): {time.perf_counter() - t0:.2f} s\n")
 
+    print(f"load average now: {os.getloadavg()[0]:.2f}")
     rows = []
     for n, steps in ((1, 1_000_000 // q), (1_000, 20_000 // q), (100_000, 400 // q)):
         rate, el = bench_fixed(n, steps)
         rows.append((f"tisot geometric (RK4 fixed), N = {n:g}", rate, el))
+    full = {}
+    for n, steps in ((1_000, 20_000 // q), (100_000, 400 // q)):
+        full[n], el = bench_fixed(n, steps, full=True)
+        rows.append((f"  same, full effective field, N = {n:g}", full[n], el))
     from numba import set_num_threads
 
     threads = get_num_threads()
@@ -179,6 +220,8 @@ def main() -> None:
         print(f"{name:<48}{rate:>14.3e}{el:>10.3f}")
     best_fixed = max(r[1] for r in rows[:3])
     print("\nratios")
+    print(f"  full field, N = 1e3 / 4e7 target (issue 10)   : {full[1_000] / 4e7:8.2f}")
+    print(f"  full field, N = 1e5 / 1e8 target (issue 10)   : {full[100_000] / 1e8:8.2f}")
     print(f"  batched fixed step (best N) / 3e7 target      : {best_fixed / 3e7:8.2f}")
     print(
         f"  one thread x {threads} threads / 3e7 target         : {one_rate * threads / 3e7:8.2f}"
@@ -191,6 +234,14 @@ def main() -> None:
         "\nsame problem check (cmtj vs tisot final m after "
         f"{t_final * 1e9:.4g} ns): max |dm| = {np.max(np.abs(cm_final - ours)):.2e}"
     )
+    t_norm = 1e5 / q
+    norm_rows = bench_norm(t_norm)
+    print(f"\n|m| over t = {t_norm:g} (Fig. 3, rtol 1e-8; load {os.getloadavg()[0]:.2f})")
+    print(f"  {'':40}{'wall s':>10}{'max ||m|-1|':>14}")
+    for name, el, drift in norm_rows:
+        print(f"  {name:40}{el:>10.3f}{drift:>14.2e}")
+    cost = norm_rows[0][1] / norm_rows[1][1] - 1
+    print(f"  cost of the projection: {100 * cost:+.1f} % (issue 14 allows 20 %)")
 
 
 if __name__ == "__main__":
