@@ -122,3 +122,28 @@ def test_torque_separation_follows_sin_2theta():
     assert share[1] > 30 * share[0] and share[1] > 1e4 * share[2]
     assert np.all(ds.fieldlike.values > 0)
     np.testing.assert_array_less(ds.relaxation_ratio.values, 1.0)
+
+
+def test_derivative_lineshape_matches_the_line():
+    """The lock-in line dP/dH, fitted with the derivative form, has the centre and width of the
+    absorption line itself."""
+    dev = Device.from_presets("Bi2Se3", "EuS", overrides={
+        "gate.screening": False, "fm.damping": 0.01, "surface.disorder_alpha": 0.05,
+        "environment.field_theta_deg": 60.0})  # fmt: skip
+    ds = spectra.spectrum(dev, field_mt=np.linspace(95, 150, 111), frequency_ghz=10.0,
+                          observables=["power", "dpdh"])  # fmt: skip
+    a, d = spectra.decompose(ds, "power"), spectra.decompose(ds, "dpdh")
+    assert d.centre == pytest.approx(a.centre, abs=1e-2 * a.width)
+    assert d.width == pytest.approx(a.width, rel=1e-2)
+    assert d.symmetric == pytest.approx(a.symmetric, rel=2e-2)
+
+
+def test_azimuth_dependence_in_plane_is_isotropic_without_in_plane_anisotropy():
+    dev = Device.from_presets("Bi2Se3", "YIG", overrides={
+        "gate.screening": False, "interface.exchange_mev": 5.0, "fm.damping": 2e-3,
+        "environment.field_theta_deg": 90.0})  # fmt: skip
+    ds = analysis.angle_dependence(dev, phi_h_deg=[0.0, 30.0, 60.0], frequency_ghz=10.0,
+                                   probe=spectra.Probe(drive="rf"), points=61)  # fmt: skip
+    np.testing.assert_allclose(ds.resonance_field.values, ds.resonance_field.values[0], rtol=1e-6)
+    with pytest.raises(ValueError, match="one angle"):
+        analysis.angle_dependence(dev, [0.0], 10.0, phi_h_deg=[0.0])

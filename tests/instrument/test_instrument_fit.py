@@ -179,3 +179,45 @@ def test_docs_instrument_example_runs(capsys):
     out = capsys.readouterr().out
     value, err = (float(v) for v in out.split("fm.damping = ")[1].split(" +- "))
     assert abs(value - 0.012) < 4 * err
+
+
+def test_fit_recovers_a_detection_phase_and_background(device):
+    """A mixing voltage read at a detection phase of 25 deg on a sloped background."""
+    x = FIELDS
+    ds = spectra.spectrum(device.with_values({"fm.damping": 0.012}), field_mt=x, frequency_ghz=10.0,
+                          observables=["mixing_voltage"])  # fmt: skip
+    y0 = spectra.signal(ds, "mixing_voltage", phase_deg=25.0)
+    scale = np.abs(y0).max()
+    y = y0 + 0.1 * scale + 0.002 * scale * (x - x.mean())
+    y = y + 0.01 * scale * np.random.default_rng(5).standard_normal(x.size)
+    res = fit_spectrum(device, x, y, np.full(x.size, 0.01 * scale), other=10.0,
+                       free=["fm.damping", "phase_deg", "offset", "slope"],
+                       observable="mixing_voltage", initial={"phase_deg": 10.0})  # fmt: skip
+    for key, truth in (("fm.damping", 0.012), ("phase_deg", 25.0), ("offset", 0.1 * scale),
+                       ("slope", 0.002 * scale)):  # fmt: skip
+        assert abs(res.values[key] - truth) < 4 * res.stderr[key], key
+
+
+def test_cli_frequency_sweep_plot_and_out(tmp_path, device, device_file):
+    f = np.linspace(8.0, 12.0, 30)
+    ds = spectra.spectrum(device.with_values({"fm.damping": 0.012}), frequency_ghz=f, field_mt=123.0,
+                          observables=["power"])  # fmt: skip
+    data = write_measurement_csv(tmp_path / "f.csv", "frequency_ghz", f, ds.power.values,
+                                 0.01 * ds.power.values.max())  # fmt: skip
+    png = tmp_path / "fit.png"
+    r = runner.invoke(app, ["fit", str(device_file), str(data), "--field-mt", "123",
+                            "--free", "fm.damping", "--format", "json", "--plot", str(png)])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["fm.damping"]["value"] == pytest.approx(0.012, rel=1e-3)
+    assert png.stat().st_size > 0
+    nc, png2 = tmp_path / "s.nc", tmp_path / "s.png"
+    r = runner.invoke(app, ["spectrum", str(device_file), "--frequency-ghz", "8:12:9", "--field-mt",
+                            "123", "--out", str(nc), "--plot", str(png2), "--format", "json"])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert len(out["rows"]) == 9 and "frequency_ghz" in out["rows"][0]
+    from tisot.io.store import load_dataset
+
+    saved = load_dataset(nc)
+    assert saved.power.attrs["units"] == "W m-2"
+    assert png2.stat().st_size > 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import sys
 import warnings
 from enum import StrEnum
 from pathlib import Path
@@ -127,8 +128,9 @@ def spectrum(
     ] = None,
     plot: PlotOpt = None,
     progress: Annotated[
-        bool, typer.Option("--progress/--no-progress", help="Progress bar.")
-    ] = False,
+        bool | None,
+        typer.Option("--progress/--no-progress", help="Progress bar (default: on a terminal)."),
+    ] = None,
 ) -> None:
     """Linear-response spectrum of a device: field- or frequency-swept (docs/instrument.md).
 
@@ -152,6 +154,8 @@ def spectrum(
                 from ..io.store import check_writable
 
                 out = check_writable(out)
+            if progress is None:
+                progress = sys.stderr.isatty()
             ds = run(dev, field_mt=fields, frequency_ghz=freqs, probe=_probe(drive, torques),
                      progress=progress)  # fmt: skip
         except ValueError as err:

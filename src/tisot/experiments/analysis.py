@@ -185,33 +185,42 @@ def resonance_lines(device, frequency_ghz: Sequence[float], *, observable: str =
     return lines_from_spectra(frequency_ghz, sweeps, derivative=observable == "dpdh")
 
 
-def angle_dependence(device, theta_h_deg: Sequence[float], frequency_ghz: float, *,
-                     observable: str = "power", probe: Probe | None = None,
-                     points: int = 121, window: float = 8.0) -> xr.Dataset:  # fmt: skip
-    """Resonance field and HWHM against the polar angle of the applied field (its azimuth
-    ``environment.field_phi_deg`` fixed)."""
+def angle_dependence(device, theta_h_deg: Sequence[float] | None = None, frequency_ghz: float = 10.0,
+                     *, phi_h_deg: Sequence[float] | None = None, observable: str = "power",
+                     probe: Probe | None = None, points: int = 121, window: float = 8.0) -> xr.Dataset:  # fmt: skip
+    """Resonance field and HWHM against the polar angle of the applied field (``theta_h_deg``,
+    its azimuth ``environment.field_phi_deg`` fixed) or against its azimuth (``phi_h_deg``, from
+    the grating wavevector; the polar angle fixed)."""
+    if (theta_h_deg is None) == (phi_h_deg is None):
+        raise ValueError("angle_dependence sweeps one angle: give theta_h_deg or phi_h_deg")
+    name, key, values = (
+        ("theta_h_deg", "environment.field_theta_deg", theta_h_deg)
+        if theta_h_deg is not None
+        else ("phi_h_deg", "environment.field_phi_deg", phi_h_deg)
+    )
     rows = []
-    for th in theta_h_deg:
-        dev = device.with_values({"environment.field_theta_deg": float(th)})
+    for a in values:
+        dev = device.with_values({key: float(a)})
         lines = resonance_lines(dev, [frequency_ghz], observable=observable, probe=probe,
                                 points=points, window=window)  # fmt: skip
         rows.append(
             (lines.field_mt[0], lines.field_err_mt[0], lines.hwhm_mt[0], lines.hwhm_err_mt[0])
         )
     r = np.array(rows)
-    th = (
-        "theta_h_deg",
-        np.asarray(theta_h_deg, float),
-        {"units": "degree", "long_name": "field polar angle"},
+    long_name = (
+        "field polar angle"
+        if name == "theta_h_deg"
+        else "field azimuth from the grating wavevector"
     )
+    coord = (name, np.asarray(values, float), {"units": "degree", "long_name": long_name})
     return xr.Dataset(
         {
-            "resonance_field": ("theta_h_deg", r[:, 0], {"units": "mT", "long_name": "resonance field"}),
-            "resonance_field_err": ("theta_h_deg", r[:, 1], {"units": "mT", "long_name": "1 sigma"}),
-            "hwhm": ("theta_h_deg", r[:, 2], {"units": "mT", "long_name": "field-swept HWHM"}),
-            "hwhm_err": ("theta_h_deg", r[:, 3], {"units": "mT", "long_name": "1 sigma"}),
+            "resonance_field": (name, r[:, 0], {"units": "mT", "long_name": "resonance field"}),
+            "resonance_field_err": (name, r[:, 1], {"units": "mT", "long_name": "1 sigma"}),
+            "hwhm": (name, r[:, 2], {"units": "mT", "long_name": "field-swept HWHM"}),
+            "hwhm_err": (name, r[:, 3], {"units": "mT", "long_name": "1 sigma"}),
         },
-        coords={"theta_h_deg": th},
+        coords={name: coord},
         attrs={"frequency_ghz": frequency_ghz, **device.as_attrs()},
     )  # fmt: skip
 
