@@ -65,7 +65,8 @@ SURFACE = {
         low_open=True, high_open=True,
     ),
     "velocity_m_per_s": _p(
-        float, 5.0e5, "m s-1", "Dirac velocity v", low=1.0e3, high=1.0e7,
+        float, 1.0e6, "m s-1", "Dirac velocity v (the paper's 1e6 m/s; presets set their own)",
+        low=1.0e3, high=1.0e7,
     ),
     "permittivity": _p(
         float, 100.0, "1", "relative permittivity of the TI below the surface", low=1.0,
