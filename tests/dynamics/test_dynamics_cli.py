@@ -22,7 +22,8 @@ def test_json_output_follows_eq19_at_resonance_without_damping():
     )  # fmt: skip
     assert res.exit_code == 0, res.output
     data = json.loads(res.stdout)
-    assert set(data) == {"t", "m_H", "m"}
+    assert set(data) == {"t", "m_H", "m", "norm_drift"}
+    assert 0 <= data["norm_drift"] < 1e-12  # DOPRI5 projected on |m| = 1 every step
     assert data["t"] == [0.0, 50.0, 100.0, 200.0]
     m = np.array(data["m"])
     assert m.shape == (4, 3)

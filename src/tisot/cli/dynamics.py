@@ -230,7 +230,10 @@ def dynamics(
     m = ds.m.values[0]
     m_h = ds.m_H.values[0]
     if fmt is OutputFormat.json:
-        typer.echo(json.dumps({"t": t.tolist(), "m_H": m_h.tolist(), "m": m.tolist()}))
+        drift = float(ds.attrs["norm_drift"])  # max | |m| - 1 | over the run (issue 14)
+        typer.echo(
+            json.dumps({"t": t.tolist(), "m_H": m_h.tolist(), "m": m.tolist(), "norm_drift": drift})
+        )
         return
     tu = "ns" if units is Units.si else "1/omega0"
     table = Table(
