@@ -15,7 +15,7 @@ from tisot.device import Device
 runner = CliRunner()
 
 CUSTOM = {
-    "surface": {"fermi_energy_mev": 100.0, "mobility_cm2_per_vs": 1500.0},
+    "surface": {"fermi_energy_mev": 100.0, "mobility_cm2_per_vs": 1500.0, "velocity_m_per_s": 5e5},
     "fm": {"ms_ka_per_m": 1193.7, "thickness_nm": 2.0, "monolayer_nm": 0.4, "damping": 5e-3,
            "spin": 3.5, "cell_area_nm2": 0.1542},
     "interface": {"exchange_mev": -7.0},

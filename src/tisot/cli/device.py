@@ -40,9 +40,13 @@ def load_device(path: Path, overrides: list[str] | None):
 
 
 def emit_warnings(caught) -> None:
+    """Each distinct warning once, on stderr."""
+    seen = set()
     for w in caught:
-        if issubclass(w.category, RegimeWarning | UserWarning):
-            typer.secho(f"warning: {w.message}", err=True, fg=typer.colors.YELLOW)
+        text = str(w.message)
+        if issubclass(w.category, RegimeWarning | UserWarning) and text not in seen:
+            seen.add(text)
+            typer.secho(f"warning: {text}", err=True, fg=typer.colors.YELLOW)
 
 
 _LABELS = {
