@@ -289,3 +289,13 @@ def test_drive_interpolated_in_mz_equals_direct(device):
         )
         assert ds.power.values[i] == pytest.approx(one.power.values[0], rel=1e-8)
         assert ds.mixing_voltage.values[i] == pytest.approx(one.mixing_voltage.values[0], rel=1e-6)
+
+
+def test_large_cone_warns(device):
+    from tisot.model import RegimeWarning
+
+    loud = device.with_values({"gate.voltage_v": 500.0, "fm.damping": 1e-4})
+    with pytest.warns(RegimeWarning, match="linear response is no longer accurate"):
+        spectra.spectrum(
+            loud, field_mt=np.linspace(95, 150, 56), frequency_ghz=10.0, observables=["power"]
+        )

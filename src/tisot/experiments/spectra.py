@@ -71,6 +71,8 @@ OBSERVABLES: dict[str, tuple[str, str]] = {
     "cone_deg": ("degree", "rms precession cone angle"),
     "moke": ("1", "spot-averaged first-harmonic dm_z in phase with the drive"),
 }
+#: rms cone angle (degrees) beyond which the linear response warns (its error grows as theta^2)
+LINEAR_LIMIT_DEG = 10.0
 #: observables that are the real part of a phasor (a detection phase applies)
 PHASORS = ("power", "dpdh", "mixing_voltage", "mixing_voltage_xx", "moke", "chi_re", "chi_im")
 
@@ -305,6 +307,7 @@ def _observables(magnet, fm, st, b, freq_hz, probe: Probe, wanted) -> dict[str, 
     dm = _respond(magnet, fm, st, b, freq_hz, T, st["k"], st["k_azimuth_deg"], broadening=gamma_w)
     beff = np.cross(T, st["m0"][:, None, :])  # T = m0 x b_eff
     out["power"] = -0.5j * omega * scale * np.sum(beff * np.conj(dm), axis=(-1, -2))
+    out["_cone_max_deg"] = np.degrees(np.sqrt(np.max(0.5 * np.sum(np.abs(dm) ** 2, axis=(-1, -2)))))
     if {"chi_re", "chi_im", "s21_db"} & wanted:
         zeros = np.zeros(len(freq_hz))
         dm_rf = _respond(magnet, fm, st, b, freq_hz, st["rf"], zeros, zeros, broadening=gamma_w)
@@ -524,6 +527,19 @@ def spectrum(
     b_all = [p[1] for p in points]
     f_all = [p[2] * 1e9 for p in points]
     obs = _observables(magnet, device.fm, st, np.array(b_all), np.array(f_all), probe, wanted)
+    cone = float(obs.pop("_cone_max_deg"))
+    if cone > LINEAR_LIMIT_DEG:
+        import warnings
+
+        from ..model import RegimeWarning
+
+        warnings.warn(
+            f"the precession cone reaches {cone:.3g} deg (> {LINEAR_LIMIT_DEG} deg): linear "
+            "response is no longer accurate; lower the drive (gate.voltage_v, rf_field_ut) or "
+            "integrate Eq. (18) in time (tisot sweep, device/film jobs)",
+            RegimeWarning,
+            stacklevel=2,
+        )
     k = len(offsets)
     rows = {name: v[::k] for name, v in obs.items()}
     if "dpdh" in wanted:
@@ -621,6 +637,7 @@ def uniform_drive(magnet, field_tesla, frequency_ghz, torque, *, damping: float 
                          thickness=thickness_nm * 1e-9, exchange_stiffness=0.0)  # fmt: skip
     freq = np.full(P, frequency_ghz * 1e9)
     out = _observables(magnet, fm, st, b, freq, probe, set(observables))
+    out.pop("_cone_max_deg")
     out["m0"] = m0
     return out
 
