@@ -221,3 +221,17 @@ def test_cli_frequency_sweep_plot_and_out(tmp_path, device, device_file):
     saved = load_dataset(nc)
     assert saved.power.attrs["units"] == "W m-2"
     assert png2.stat().st_size > 0
+
+
+def test_cli_probe_settings(device_file):
+    args = ["spectrum", str(device_file), "--field-mt", "110:130:3", "--frequency-ghz", "10",
+            "--drive", "rf", "--observable", "s21_db", "--format", "csv"]  # fmt: skip
+    wide = runner.invoke(app, args)
+    narrow = runner.invoke(app, [*args, "--probe", "waveguide_width_um=10"])
+    assert wide.exit_code == 0 and narrow.exit_code == 0, narrow.output
+    s_wide = [float(line.split(",")[1]) for line in wide.stdout.splitlines()[1:]]
+    s_narrow = [float(line.split(",")[1]) for line in narrow.stdout.splitlines()[1:]]
+    # S21 loss ~ 1 / w at first order
+    np.testing.assert_allclose(np.array(s_narrow) / np.array(s_wide), 5.0, rtol=2e-2)
+    bad = runner.invoke(app, [*args, "--probe", "width=3"])
+    assert bad.exit_code == 2 and "--probe takes KEY=VALUE" in bad.output

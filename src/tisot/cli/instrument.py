@@ -81,13 +81,41 @@ def _device(path: Path, sets):
     return Device.from_file(path, overrides=parse_overrides(sets))
 
 
-def _probe(drive: DriveKind, torques: Torques):
+ProbeOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--probe",
+        help="Instrument setting, KEY=VALUE: rf_field_ut, rf_azimuth_deg, waveguide_width_um, "
+        "sample_length_mm, impedance_ohm, strip_width_um, strip_length_um, derivative_step_mt.",
+    ),
+]
+#: Probe fields settable with --probe (the others have their own flags)
+_PROBE_KEYS = (
+    "rf_field_ut", "rf_azimuth_deg", "waveguide_width_um", "sample_length_mm", "impedance_ohm",
+    "strip_width_um", "strip_length_um", "derivative_step_mt",
+)  # fmt: skip
+
+
+def _probe(drive: DriveKind, torques: Torques, settings=None):
     from ..experiments.spectra import Probe
 
+    values = {}
+    for item in settings or ():
+        key, sep, text = item.partition("=")
+        key = key.strip()
+        if not sep or key not in _PROBE_KEYS:
+            raise ValueError(
+                f"--probe takes KEY=VALUE with KEY one of {', '.join(_PROBE_KEYS)}, got {item!r}"
+            )
+        try:
+            values[key] = float(text)
+        except ValueError:
+            raise ValueError(f"--probe {key} must be a number, got {text!r}") from None
     return Probe(
         drive=drive.value,
         diffusive=torques is not Torques.fieldlike,
         fieldlike=torques is not Torques.diffusive,
+        **values,
     )
 
 
@@ -120,6 +148,7 @@ def spectrum(
     sets: SetOpt = None,
     drive: DriveOpt = DriveKind.gate,
     torques: TorquesOpt = Torques.both,
+    probe: ProbeOpt = None,
     fmt: Annotated[SpectrumFormat, typer.Option("--format", help="csv, json or table")] = (
         SpectrumFormat.csv
     ),
@@ -156,7 +185,7 @@ def spectrum(
                 out = check_writable(out)
             if progress is None:
                 progress = sys.stderr.isatty()
-            ds = run(dev, field_mt=fields, frequency_ghz=freqs, probe=_probe(drive, torques),
+            ds = run(dev, field_mt=fields, frequency_ghz=freqs, probe=_probe(drive, torques, probe),
                      progress=progress)  # fmt: skip
         except ValueError as err:
             fail(str(err))
@@ -245,6 +274,7 @@ def fit(
     sets: SetOpt = None,
     drive: DriveOpt = DriveKind.gate,
     torques: TorquesOpt = Torques.both,
+    probe: ProbeOpt = None,
     fmt: Annotated[SpectrumFormat, typer.Option("--format", help="json or table")] = (
         SpectrumFormat.table
     ),
@@ -281,7 +311,7 @@ def fit(
             if other is not None and not (math.isfinite(other) and other > 0):
                 raise ValueError(f"the fixed field or frequency must be > 0, got {other!r}")
             result = fit_measurement(dev, meas, free=keys, other=other, observable=observable,
-                                     probe=_probe(drive, torques))  # fmt: skip
+                                     probe=_probe(drive, torques, probe))  # fmt: skip
         except FitError as err:
             fail(str(err))
         except ValueError as err:
