@@ -235,3 +235,11 @@ def test_cli_probe_settings(device_file):
     np.testing.assert_allclose(np.array(s_narrow) / np.array(s_wide), 5.0, rtol=2e-2)
     bad = runner.invoke(app, [*args, "--probe", "width=3"])
     assert bad.exit_code == 2 and "--probe takes KEY=VALUE" in bad.output
+
+
+def test_fit_at_a_bound_is_refused(device):
+    """An absorption dip (negative power) cannot be fitted by a positive line: the damping runs
+    to its bound and no numbers are returned."""
+    y, err = _synthetic(device, {"fm.damping": 0.012}, seed=6)
+    with pytest.raises(FitError, match="bound of fm.damping"):
+        fit_spectrum(device, FIELDS, -y, err, free=["fm.damping"], other=10.0)

@@ -275,6 +275,16 @@ def fit_spectrum(
             + f" after {result.nfev} evaluations: give better start values (--set), free fewer "
             "keys or check that the data show a line inside the sweep"
         )
+    at_bound = [
+        names[k] for k in names
+        for bound in (result.params[k].min, result.params[k].max)
+        if math.isfinite(bound) and abs(result.params[k].value - bound) <= 1e-9 * max(1.0, abs(bound))
+    ]  # fmt: skip
+    if at_bound:
+        raise FitError(
+            f"the fit ran into the bound of {', '.join(at_bound)} (the device schema's range): "
+            "its error bar is meaningless; check the data or fix that key"
+        )
     values = {names[k]: float(result.params[k].value) for k in names}
     stderr = {names[k]: float(result.params[k].stderr) for k in names}
     corr = {
