@@ -241,5 +241,5 @@ def test_fit_at_a_bound_is_refused(device):
     """An absorption dip (negative power) cannot be fitted by a positive line: the damping runs
     to its bound and no numbers are returned."""
     y, err = _synthetic(device, {"fm.damping": 0.012}, seed=6)
-    with pytest.raises(FitError, match="bound of fm.damping"):
+    with pytest.raises(FitError, match=r"bound of fm\.damping"):
         fit_spectrum(device, FIELDS, -y, err, free=["fm.damping"], other=10.0)
