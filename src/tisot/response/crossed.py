@@ -51,12 +51,14 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 from scipy import special
 
+from ..model.regime import RegimeWarning
 from ..model.surface import SurfaceModel
 from . import ladder as _ladder
 from ._ladder_kernel import PAULI
@@ -286,9 +288,10 @@ def crossed_block(
 
 @lru_cache(maxsize=64)
 def _block_for(e, d, a, cutoff, resolution, gradient):
-    par = _ladder.surface_parameters(
-        SurfaceModel(fermi_energy=e, exchange_energy=d, disorder=a), cutoff
-    )
+    with warnings.catch_warnings():  # the caller's model has already warned about its regime
+        warnings.simplefilter("ignore", RegimeWarning)
+        model = SurfaceModel(fermi_energy=e, exchange_energy=d, disorder=a)
+    par = _ladder.surface_parameters(model, cutoff)
     e_r, d_r = green_parameters(
         par.bare_fermi_energy, par.bare_delta_z, par.bare_disorder, par.cutoff, "scba"
     )
@@ -311,8 +314,6 @@ def crossed_kernel(
     if not 0.25 <= resolution <= 8:
         raise ValueError(f"resolution must satisfy 0.25 <= resolution <= 8, got {resolution!r}")
     m = model
-    if m.delta_z == 0:
-        m = SurfaceModel(fermi_energy=m.fermi_energy, exchange_energy=0.0, disorder=m.disorder)
     return _block_for(m.fermi_energy, m.delta_z, m.disorder, cutoff, resolution, gradient)[1]
 
 
