@@ -1,4 +1,5 @@
-"""How the response tensor K(q, omega) is computed: closed forms (App. B) and the exact ladder."""
+"""How the response tensor K(q, omega) is computed: closed forms (App. B), the exact ladder, the
+crossed diagrams beyond it (``crossed``) and an exact disorder average (``exact``)."""
 
 from .analytic import analytic_response as analytic_response
 from .analytic import conductivity as conductivity
@@ -6,6 +7,8 @@ from .analytic import diffusion_factor as diffusion_factor
 from .analytic import rotated_response as rotated_response
 from .analytic import rotation_matrix as rotation_matrix
 from .analytic import torque_vector_Q as torque_vector_Q
+from .crossed import crossed_kernel as crossed_kernel
+from .crossed import crossed_response as crossed_response
 
 METHODS = ("analytic", "ladder")
 
