@@ -414,6 +414,20 @@ def _report(fig3_ds, eq19_ds, eq17, table, files, attrs) -> str:
                 "the ladder series converges); tisot's closed forms carry the corrected sign "
                 "(docs/theory-notes.md, sections on the closed forms and the ladder).",
             ]
+    from ..response.exact.verdict import verdict_table  # cached: nothing is recomputed here
+
+    beyond = verdict_table()
+    if beyond:
+        parts += [
+            "",
+            "## Beyond the ladder: exact disorder average",
+            "",
+            "Exact average (plane waves |p| < 5ε, Kubo–Bastin with the Fermi sea) against the SCBA "
+            "ladder, ladder + crossed X/Ψ diagrams and Eq. (9); ε = 1, Δ_z = 0.3, σ in e²/h. "
+            "Cached data (`tisot/data/beyond_ladder.nc`); see docs/beyond-ladder.md.",
+            "",
+            beyond,
+        ]
     parts += ["", "## Files", ""] + [f"- `{p.name}`" for p in files.values()]
     return "\n".join(parts) + "\n"
 
