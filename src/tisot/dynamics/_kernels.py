@@ -567,40 +567,62 @@ def dopri_chunk(
 
 
 # ----------------------------------------------------------------------------- coupled grid
+#: work (sites x terms) of one coupled right-hand side above which it runs on all threads; below,
+#: starting the threads (and waiting for a descheduled one on a loaded machine) costs more
+PARALLEL_WORK = 1 << 21
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _coupled_site(i, y, t, par, tab, has_tab, t0, dt, nbr, coupling, dip, has_dip, out):
+    n = y.shape[1]
+    deg = nbr.shape[1]
+    ex = 0.0
+    ey = 0.0
+    ez = 0.0
+    for q in range(deg):
+        jn = nbr[i, q]
+        ex += y[0, jn]
+        ey += y[1, jn]
+        ez += y[2, jn]
+    J = coupling[i]
+    wx = par[WX, i] + J * (ex - deg * y[0, i])
+    wy = par[WY, i] + J * (ey - deg * y[1, i])
+    wz = par[WZ, i] + J * (ez - deg * y[2, i])
+    if has_dip:
+        sx = 0.0
+        sz = 0.0
+        base = n - 1 - i
+        for jn in range(n):
+            c = dip[base + jn]
+            sx += c * y[0, jn]
+            sz += c * y[2, jn]
+        wx -= sx
+        wz += sz
+    f, bx, by, bz = _drive(par, tab, has_tab, t0, dt, i, t)
+    out[0, i], out[1, i], out[2, i] = _rate_i(
+        par, i, y[0, i], y[1, i], y[2, i], wx, wy, wz, f, bx, by, bz
+    )
+
+
 @njit(cache=True, error_model="numpy", parallel=True)
+def _coupled_rate_threads(y, t, par, tab, has_tab, t0, dt, nbr, coupling, dip, has_dip, out):
+    for i in prange(y.shape[1]):
+        _coupled_site(i, y, t, par, tab, has_tab, t0, dt, nbr, coupling, dip, has_dip, out)
+
+
+@njit(cache=True, error_model="numpy")
 def coupled_rate(y, t, par, tab, has_tab, t0, dt, nbr, coupling, dip, has_dip, out):
     """out = dm/dt for all sites, with the exchange field J (sum_nn m_j - z m_i) added and,
     when ``has_dip``, the dipolar field of Eq. (D2) (DipolarKernel): h_x = -sum_j C m_x,j,
-    h_z = +sum_j C m_z,j with row i of omega_M C the slice dip[N - 1 - i : 2N - 1 - i]."""
+    h_z = +sum_j C m_z,j with row i of omega_M C the slice dip[N - 1 - i : 2N - 1 - i].
+    Threads only when the work exceeds ``PARALLEL_WORK``."""
     n = y.shape[1]
-    deg = nbr.shape[1]
-    for i in prange(n):
-        ex = 0.0
-        ey = 0.0
-        ez = 0.0
-        for q in range(deg):
-            jn = nbr[i, q]
-            ex += y[0, jn]
-            ey += y[1, jn]
-            ez += y[2, jn]
-        J = coupling[i]
-        wx = par[WX, i] + J * (ex - deg * y[0, i])
-        wy = par[WY, i] + J * (ey - deg * y[1, i])
-        wz = par[WZ, i] + J * (ez - deg * y[2, i])
-        if has_dip:
-            sx = 0.0
-            sz = 0.0
-            base = n - 1 - i
-            for jn in range(n):
-                c = dip[base + jn]
-                sx += c * y[0, jn]
-                sz += c * y[2, jn]
-            wx -= sx
-            wz += sz
-        f, bx, by, bz = _drive(par, tab, has_tab, t0, dt, i, t)
-        out[0, i], out[1, i], out[2, i] = _rate_i(
-            par, i, y[0, i], y[1, i], y[2, i], wx, wy, wz, f, bx, by, bz
-        )
+    work = n * (n if has_dip else nbr.shape[1])
+    if work >= PARALLEL_WORK:
+        _coupled_rate_threads(y, t, par, tab, has_tab, t0, dt, nbr, coupling, dip, has_dip, out)
+    else:
+        for i in range(n):
+            _coupled_site(i, y, t, par, tab, has_tab, t0, dt, nbr, coupling, dip, has_dip, out)
 
 
 @njit(cache=True, error_model="numpy")
@@ -644,16 +666,16 @@ def rk4_coupled_chunk(
                 k[c, i] = k2[c, i]
 
 
-@njit(cache=True, error_model="numpy", parallel=True)
+@njit(cache=True, error_model="numpy")
 def _axpy(out, y, a, x):
-    for i in prange(y.shape[1]):
+    for i in range(y.shape[1]):
         for c in range(3):
             out[c, i] = y[c, i] + a * x[c, i]
 
 
-@njit(cache=True, error_model="numpy", parallel=True)
+@njit(cache=True, error_model="numpy")
 def _rk4_combine(out, y, k1, k2, k3, k4, h, defect):
-    for i in prange(y.shape[1]):
+    for i in range(y.shape[1]):
         s = 0.0
         for c in range(3):
             v = y[c, i] + h / 6.0 * (k1[c, i] + 2.0 * (k2[c, i] + k3[c, i]) + k4[c, i])
