@@ -58,6 +58,6 @@ def test_coupled_grid_keeps_the_norm(method):
 
 @pytest.mark.slow
 def test_default_dopri_keeps_the_norm_over_1e7():
-    """Issue 14: |m| = 1 to 1e-10 over t = 1e7 (Fig. 3 problem; ~60 s)."""
+    """Issue 14: |m| = 1 to 1e-10 over t = 1e7 (Fig. 3 problem; 1-2 min on 2 loaded cores)."""
     ds = simulate(_fig3(), None, np.linspace(0, 1e7, 11))
     assert ds.attrs["norm_drift"] < 1e-10
