@@ -120,34 +120,60 @@ def initial_rate(m, par, tab, has_tab, t0, dt, t, k):
         )
 
 
-@njit(cache=True, error_model="numpy", parallel=True)
+@njit(cache=True, error_model="numpy")
 def rk4_chunk(
-    m, k, par, tab, has_tab, has_fl, t0, dt, t_a, h, nsteps, acc, mhmin, err, accumulate, defect
-):
+    m, k, par, tab, has_tab, has_fl, t0, dt, t_a, h, nsteps, acc, mhmin, err, accumulate, defect,
+    threads,
+):  # fmt: skip
     """``nsteps`` projected RK4 steps of size ``h`` from ``t_a`` for every trajectory.
 
     m, k: (3, N) state and its derivative (FSAL), updated. acc: (3, N) += int m dt,
     mhmin: (N,) running min of m_H, both only when ``accumulate``. err: (N,) += local error
     indicator h/6 |k4 - f(y_new)| (an O(h^4) defect, a conservative bound on the RK4 error).
     defect: (N,) running max of | |y_new| - 1 | before the projection.
-    has_fl: False when every fieldlike amplitude is zero (skips its phasor).
+    has_fl: False when every fieldlike amplitude is zero (skips its phasor). threads: the
+    number of numba threads (blocks are made small enough to give each one work).
 
     The harmonic drives cos(omega t + phase) are advanced by rotating their phasors by
     omega h / 2 (two products per half step) and recomputed exactly every ``RESYNC`` steps,
     which keeps the phase error at the rounding level (~RESYNC * 1e-16).
+
+    Threads are started only when there is more than one block of work: a chunk is often
+    short (one output interval), and a thread start costs up to a scheduler time slice on a
+    loaded machine.
     """
     n = m.shape[1]
     if n < SMALL_BATCH:  # a few trajectories: the fused scalar loop has less overhead
-        for i in prange(n):
+        for i in range(n):
             _rk4_one(
                 i, m, k, par, tab, has_tab, t0, dt, t_a, h, nsteps, acc, mhmin, err, accumulate,
                 defect,
             )  # fmt: skip
         return
-    nblock = (n + BLOCK - 1) // BLOCK
+    # blocks of at most BLOCK lanes, at least one per thread
+    size = min(BLOCK, max(SMALL_BATCH, -(-n // max(threads, 1))))
+    nblock = -(-n // size)
+    if nblock == 1:
+        _rk4_block(
+            0, n, m, k, par, tab, has_tab, has_fl, t0, dt, t_a, h, nsteps, acc, mhmin, err,
+            accumulate, defect,
+        )  # fmt: skip
+    else:
+        _rk4_blocks_threads(
+            size, nblock, m, k, par, tab, has_tab, has_fl, t0, dt, t_a, h, nsteps, acc, mhmin,
+            err, accumulate, defect,
+        )  # fmt: skip
+
+
+@njit(cache=True, error_model="numpy", parallel=True)
+def _rk4_blocks_threads(
+    size, nblock, m, k, par, tab, has_tab, has_fl, t0, dt, t_a, h, nsteps, acc, mhmin, err,
+    accumulate, defect,
+):  # fmt: skip
+    n = m.shape[1]
     for blk in prange(nblock):
-        lo = blk * BLOCK
-        hi = min(n, lo + BLOCK)
+        lo = blk * size
+        hi = min(n, lo + size)
         _rk4_block(
             lo, hi, m, k, par, tab, has_tab, has_fl, t0, dt, t_a, h, nsteps, acc, mhmin, err,
             accumulate, defect,
@@ -420,7 +446,7 @@ def _dense(y, h, K, s):
     return out
 
 
-@njit(cache=True, error_model="numpy", parallel=True)
+@njit(cache=True, error_model="numpy")
 def dopri_chunk(
     m, k, hnext, par, tab, has_tab, t0, dt, t_a, t_b, t_out, j0, j1, out,
     rtol, atol, hmax, max_steps, acc, mhmin, err, counts, accumulate, renorm, defect,
@@ -436,134 +462,160 @@ def dopri_chunk(
     derivative f(y5) is kept: it differs from f(y5 / |y5|) by O(defect), below the local
     error the controller accepted).
     """
-    n = m.shape[1]
-    for i in prange(n):
-        y = np.empty(3)
-        K = np.empty((7, 3))
-        yt = np.empty(3)
-        y5 = np.empty(3)
-        for c in range(3):
-            y[c] = m[c, i]
-            K[0, c] = k[c, i]
-        wx = par[WX, i]
-        wy = par[WY, i]
-        wz = par[WZ, i]
-        t = t_a
-        h = hnext[i]
-        j = j0
-        steps = 0
-        while t < t_b:
-            h_prop = h
-            last = False
-            if t + h >= t_b:
-                h = t_b - t
-                last = True
-            # stages 2..6
-            for st in range(1, 6):
-                if st == 1:
-                    cs = C2
-                    for c in range(3):
-                        yt[c] = y[c] + h * A21 * K[0, c]
-                elif st == 2:
-                    cs = C3
-                    for c in range(3):
-                        yt[c] = y[c] + h * (A31 * K[0, c] + A32 * K[1, c])
-                elif st == 3:
-                    cs = C4
-                    for c in range(3):
-                        yt[c] = y[c] + h * (A41 * K[0, c] + A42 * K[1, c] + A43 * K[2, c])
-                elif st == 4:
-                    cs = C5
-                    for c in range(3):
-                        yt[c] = y[c] + h * (
-                            A51 * K[0, c] + A52 * K[1, c] + A53 * K[2, c] + A54 * K[3, c]
-                        )
-                else:
-                    cs = 1.0
-                    for c in range(3):
-                        yt[c] = y[c] + h * (
-                            A61 * K[0, c]
-                            + A62 * K[1, c]
-                            + A63 * K[2, c]
-                            + A64 * K[3, c]
-                            + A65 * K[4, c]
-                        )
-                f, bx, by, bz = _drive(par, tab, has_tab, t0, dt, i, t + cs * h)
-                K[st, 0], K[st, 1], K[st, 2] = _rate_i(
-                    par, i, yt[0], yt[1], yt[2], wx, wy, wz, f, bx, by, bz
-                )
-            for c in range(3):
-                y5[c] = y[c] + h * (
-                    B1 * K[0, c] + B3 * K[2, c] + B4 * K[3, c] + B5 * K[4, c] + B6 * K[5, c]
-                )
-            t_new = t_b if last else t + h
-            f, bx, by, bz = _drive(par, tab, has_tab, t0, dt, i, t_new)
-            K[6, 0], K[6, 1], K[6, 2] = _rate_i(
-                par, i, y5[0], y5[1], y5[2], wx, wy, wz, f, bx, by, bz
-            )
-            en = 0.0
-            ea = 0.0
-            for c in range(3):
-                e = h * (
-                    E1 * K[0, c]
-                    + E3 * K[2, c]
-                    + E4 * K[3, c]
-                    + E5 * K[4, c]
-                    + E6 * K[5, c]
-                    + E7 * K[6, c]
-                )
-                sc = atol + rtol * max(abs(y[c]), abs(y5[c]))
-                en += (e / sc) ** 2
-                ea += e * e
-            en = math.sqrt(en / 3.0)
-            steps += 1
-            if en <= 1.0:
-                nrm = math.sqrt(y5[0] * y5[0] + y5[1] * y5[1] + y5[2] * y5[2])
-                defect[i] = max(defect[i], abs(nrm - 1.0))
-                if renorm:
-                    for c in range(3):
-                        y5[c] /= nrm
-                # dense output for t_out in (t, t_new]
-                while j < j1 and t_out[j] <= t_new:
-                    if t_out[j] == t_new:
-                        for c in range(3):
-                            out[i, j, c] = y5[c]
-                    else:
-                        s = (t_out[j] - t) / h
-                        for c in range(3):
-                            out[i, j, c] = _dense(y[c], h, K[:, c], s)
-                        if renorm:
-                            _project(out[i, j])
-                    j += 1
-                if accumulate:
-                    mh = 0.0
-                    for c in range(3):
-                        acc[c, i] += 0.5 * h * (y[c] + y5[c]) + h * h / 12.0 * (K[0, c] - K[6, c])
-                        mh += y5[c] * par[HX + c, i]
-                    mhmin[i] = min(mhmin[i], mh)
-                err[i] += math.sqrt(ea)
-                counts[i, 0] += 1
+    if m.shape[1] == 1:  # no thread start for one trajectory (see rk4_chunk)
+        _dopri_one(
+            0, m, k, hnext, par, tab, has_tab, t0, dt, t_a, t_b, t_out, j0, j1, out,
+            rtol, atol, hmax, max_steps, acc, mhmin, err, counts, accumulate, renorm, defect,
+        )  # fmt: skip
+    else:
+        _dopri_threads(
+            m, k, hnext, par, tab, has_tab, t0, dt, t_a, t_b, t_out, j0, j1, out,
+            rtol, atol, hmax, max_steps, acc, mhmin, err, counts, accumulate, renorm, defect,
+        )  # fmt: skip
+
+
+@njit(cache=True, error_model="numpy", parallel=True)
+def _dopri_threads(
+    m, k, hnext, par, tab, has_tab, t0, dt, t_a, t_b, t_out, j0, j1, out,
+    rtol, atol, hmax, max_steps, acc, mhmin, err, counts, accumulate, renorm, defect,
+):  # fmt: skip
+    for i in prange(m.shape[1]):
+        _dopri_one(
+            i, m, k, hnext, par, tab, has_tab, t0, dt, t_a, t_b, t_out, j0, j1, out,
+            rtol, atol, hmax, max_steps, acc, mhmin, err, counts, accumulate, renorm, defect,
+        )  # fmt: skip
+
+
+@njit(cache=True, error_model="numpy")
+def _dopri_one(
+    i, m, k, hnext, par, tab, has_tab, t0, dt, t_a, t_b, t_out, j0, j1, out,
+    rtol, atol, hmax, max_steps, acc, mhmin, err, counts, accumulate, renorm, defect,
+):  # fmt: skip
+    """The DOPRI5 steps of :func:`dopri_chunk` for trajectory i."""
+    y = np.empty(3)
+    K = np.empty((7, 3))
+    yt = np.empty(3)
+    y5 = np.empty(3)
+    for c in range(3):
+        y[c] = m[c, i]
+        K[0, c] = k[c, i]
+    wx = par[WX, i]
+    wy = par[WY, i]
+    wz = par[WZ, i]
+    t = t_a
+    h = hnext[i]
+    j = j0
+    steps = 0
+    while t < t_b:
+        h_prop = h
+        last = False
+        if t + h >= t_b:
+            h = t_b - t
+            last = True
+        # stages 2..6
+        for st in range(1, 6):
+            if st == 1:
+                cs = C2
                 for c in range(3):
-                    y[c] = y5[c]
-                    K[0, c] = K[6, c]
-                t = t_new
-                fac = 10.0 if en == 0.0 else min(10.0, max(0.2, 0.9 * en**-0.2))
-                h = min(h * fac, hmax)
-                if last:
-                    h = max(h, min(h_prop, hmax))
+                    yt[c] = y[c] + h * A21 * K[0, c]
+            elif st == 2:
+                cs = C3
+                for c in range(3):
+                    yt[c] = y[c] + h * (A31 * K[0, c] + A32 * K[1, c])
+            elif st == 3:
+                cs = C4
+                for c in range(3):
+                    yt[c] = y[c] + h * (A41 * K[0, c] + A42 * K[1, c] + A43 * K[2, c])
+            elif st == 4:
+                cs = C5
+                for c in range(3):
+                    yt[c] = y[c] + h * (
+                        A51 * K[0, c] + A52 * K[1, c] + A53 * K[2, c] + A54 * K[3, c]
+                    )
             else:
-                counts[i, 1] += 1
-                h = h * max(0.2, 0.9 * en**-0.2)
-                if h < 1e-14 * max(abs(t), 1e-300):
-                    counts[i, 2] = 2
-                    break
-            if steps >= max_steps:
-                counts[i, 2] = 1
-                break
+                cs = 1.0
+                for c in range(3):
+                    yt[c] = y[c] + h * (
+                        A61 * K[0, c]
+                        + A62 * K[1, c]
+                        + A63 * K[2, c]
+                        + A64 * K[3, c]
+                        + A65 * K[4, c]
+                    )
+            f, bx, by, bz = _drive(par, tab, has_tab, t0, dt, i, t + cs * h)
+            K[st, 0], K[st, 1], K[st, 2] = _rate_i(
+                par, i, yt[0], yt[1], yt[2], wx, wy, wz, f, bx, by, bz
+            )
         for c in range(3):
-            m[c, i] = y[c]
-            k[c, i] = K[0, c]
-        hnext[i] = h
+            y5[c] = y[c] + h * (
+                B1 * K[0, c] + B3 * K[2, c] + B4 * K[3, c] + B5 * K[4, c] + B6 * K[5, c]
+            )
+        t_new = t_b if last else t + h
+        f, bx, by, bz = _drive(par, tab, has_tab, t0, dt, i, t_new)
+        K[6, 0], K[6, 1], K[6, 2] = _rate_i(par, i, y5[0], y5[1], y5[2], wx, wy, wz, f, bx, by, bz)
+        en = 0.0
+        ea = 0.0
+        for c in range(3):
+            e = h * (
+                E1 * K[0, c]
+                + E3 * K[2, c]
+                + E4 * K[3, c]
+                + E5 * K[4, c]
+                + E6 * K[5, c]
+                + E7 * K[6, c]
+            )
+            sc = atol + rtol * max(abs(y[c]), abs(y5[c]))
+            en += (e / sc) ** 2
+            ea += e * e
+        en = math.sqrt(en / 3.0)
+        steps += 1
+        if en <= 1.0:
+            nrm = math.sqrt(y5[0] * y5[0] + y5[1] * y5[1] + y5[2] * y5[2])
+            defect[i] = max(defect[i], abs(nrm - 1.0))
+            if renorm:
+                for c in range(3):
+                    y5[c] /= nrm
+            # dense output for t_out in (t, t_new]
+            while j < j1 and t_out[j] <= t_new:
+                if t_out[j] == t_new:
+                    for c in range(3):
+                        out[i, j, c] = y5[c]
+                else:
+                    s = (t_out[j] - t) / h
+                    for c in range(3):
+                        out[i, j, c] = _dense(y[c], h, K[:, c], s)
+                    if renorm:
+                        _project(out[i, j])
+                j += 1
+            if accumulate:
+                mh = 0.0
+                for c in range(3):
+                    acc[c, i] += 0.5 * h * (y[c] + y5[c]) + h * h / 12.0 * (K[0, c] - K[6, c])
+                    mh += y5[c] * par[HX + c, i]
+                mhmin[i] = min(mhmin[i], mh)
+            err[i] += math.sqrt(ea)
+            counts[i, 0] += 1
+            for c in range(3):
+                y[c] = y5[c]
+                K[0, c] = K[6, c]
+            t = t_new
+            fac = 10.0 if en == 0.0 else min(10.0, max(0.2, 0.9 * en**-0.2))
+            h = min(h * fac, hmax)
+            if last:
+                h = max(h, min(h_prop, hmax))
+        else:
+            counts[i, 1] += 1
+            h = h * max(0.2, 0.9 * en**-0.2)
+            if h < 1e-14 * max(abs(t), 1e-300):
+                counts[i, 2] = 2
+                break
+        if steps >= max_steps:
+            counts[i, 2] = 1
+            break
+    for c in range(3):
+        m[c, i] = y[c]
+        k[c, i] = K[0, c]
+    hnext[i] = h
 
 
 # ----------------------------------------------------------------------------- coupled grid

@@ -12,6 +12,7 @@ import warnings
 
 import numpy as np
 import xarray as xr
+from numba import get_num_threads
 
 from .._validation import finite
 from . import _kernels as K
@@ -217,6 +218,7 @@ def simulate(
     hnext = 0.1 * rtol**0.2 / rates
     hstate = np.array([float(hnext.min())])
 
+    threads = get_num_threads()
     bounds = _breakpoints(t, window, method)
     j = int(np.searchsorted(t, 0.0, side="right"))
     t_a = 0.0
@@ -239,7 +241,7 @@ def simulate(
                 else:
                     K.rk4_chunk(
                         m, k, par, tab, has_tab, has_fl, t0, tdt,
-                        t_a, h, nsteps, acc, mhmin, err, accumulate, defect,
+                        t_a, h, nsteps, acc, mhmin, err, accumulate, defect, threads,
                     )  # fmt: skip
                     counts[:, 0] += nsteps
                 out[:, j:j_end, :] = m.T[:, None, :]
