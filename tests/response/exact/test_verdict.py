@@ -12,7 +12,8 @@ def test_shipped_verdict_has_error_bars_and_convergence_parameters():
         assert np.all(ds[key] > 0)
     for key in ("box_over_ell", "moments", "resolution", "realisations"):
         assert key in ds
-    assert np.all(ds.box_over_ell > 4) and np.all(ds.resolution < ds.gamma / 3)
+    v = ds.where(ds.kind == "verdict", drop=True)  # the convergence scans go beyond on purpose
+    assert np.all(v.box_over_ell > 4) and np.all(v.resolution < v.gamma / 3)
     assert verdict_table(ds).count("\n") == 1 + int((ds.kind == "verdict").sum())
 
 
