@@ -317,6 +317,7 @@ def test_dimensionless_rescales_the_magnetostatic_rates():
         ({"spacing": np.nan}, "DipolarKernel.spacing must be finite"),
         ({"points": 1}, "DipolarKernel.points must be an integer >= 2"),
         ({"points": 2.5}, "DipolarKernel.points must be an integer >= 2"),
+        ({"points": "many"}, "DipolarKernel.points must be an integer >= 2"),
     ],
 )
 def test_dipolar_kernel_rejects_bad_input(kwargs, match):

@@ -146,7 +146,11 @@ class DipolarKernel:
                 raise ValueError(f"DipolarKernel.{name} must be > 0, got {value!r}")
             object.__setattr__(self, name, float(value))
         n = self.points
-        if isinstance(n, bool) or not float(n).is_integer() or int(n) < 2:
+        try:
+            whole = not isinstance(n, bool) and float(n).is_integer()
+        except (TypeError, ValueError):
+            whole = False
+        if not whole or int(n) < 2:
             raise ValueError(f"DipolarKernel.points must be an integer >= 2, got {n!r}")
         if int(n) > 8192:
             raise ValueError(
