@@ -190,8 +190,10 @@ def main() -> None:
     threads = get_num_threads()
     set_num_threads(1)
     one_rate, el = bench_fixed(1_000, 20_000 // q)
-    set_num_threads(threads)
     rows.append(("tisot geometric, N = 1e3, ONE thread", one_rate, el))
+    one_full, el = bench_fixed(100_000, 400 // q, full=True)
+    rows.append(("  same, full field, N = 1e5, ONE thread", one_full, el))
+    set_num_threads(threads)
     dopri_rate, el = bench_dopri(1_000, 2000.0 / q)
     rows.append(("tisot dopri (adaptive 5(4)), N = 1e3", dopri_rate, el))
     n_ivp = 3
@@ -222,6 +224,10 @@ def main() -> None:
     print("\nratios")
     print(f"  full field, N = 1e3 / 4e7 target (issue 10)   : {full[1_000] / 4e7:8.2f}")
     print(f"  full field, N = 1e5 / 1e8 target (issue 10)   : {full[100_000] / 1e8:8.2f}")
+    print(
+        f"  full field, N = 1e5, 1 thread x {threads} / 1e8     : {one_full * threads / 1e8:8.2f}"
+        "  (what idle cores would give)"
+    )
     print(f"  batched fixed step (best N) / 3e7 target      : {best_fixed / 3e7:8.2f}")
     print(
         f"  one thread x {threads} threads / 3e7 target         : {one_rate * threads / 3e7:8.2f}"
