@@ -10,12 +10,20 @@ updates its state in place; :mod:`tisot.dynamics.simulate` calls them chunk by c
 breakpoints). Nothing but the requested outputs and running sums is stored.
 
 * :func:`rk4_chunk` - fixed step, classical RK4 (order 4) projected on |m| = 1 after each step,
-  FSAL derivative kept for the next step; independent trajectories, blocked for the cache and
-  the vectorizer.
+  FSAL derivative kept for the next step; independent trajectories in blocks of up to
+  ``BLOCK`` whose private state stays in L1 through all the steps of a chunk, one fused,
+  vectorised loop per step (:func:`_rk4_steps`).
 * :func:`dopri_chunk` - Dormand-Prince 5(4) with per-trajectory step control and the quartic
-  dense output (Hairer, Norsett & Wanner I, II.6; Shampine 1986), independent trajectories.
+  dense output (Hairer, Norsett & Wanner I, II.6; Shampine 1986), independent trajectories;
+  each accepted step (and dense output) optionally projected on |m| = 1.
 * :func:`rk4_coupled_chunk`, :func:`dopri_coupled_chunk` - the same schemes for an exchange
-  coupled grid (one global step, error norm over the whole grid).
+  coupled grid and/or the dipolar kernel (one global step, error norm over the whole grid).
+
+The effective field of Eq. (M1) (:mod:`tisot.dynamics.equation`: anisotropy rows KX, KY, KZ
+and the cubic rate KC) is evaluated inside every rate call; the dipolar field of Eq. (D2) of
+:class:`~tisot.dynamics.batch.DipolarKernel` in :func:`coupled_rate`. Threads are started
+once per chunk, and only when there is more than one block of work (a start can cost a
+scheduler time slice on a loaded machine).
 
 Time averages use the end-corrected trapezoid rule per step,
 int_0^h y = h (y0 + y1) / 2 + h^2 (y0' - y1') / 12 + O(h^5), which needs only the FSAL
