@@ -145,3 +145,62 @@ def test_ladder_accuracy_warning_reaches_the_user():
     )
     assert result.exit_code == 0
     assert "warning:" in result.output and "reached" in result.output
+
+
+# ------------------------------------------------- issue 14: each was a traceback or silent
+def _one_line_error(result, flag):
+    assert result.exit_code == 2, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and flag in lines[0], lines
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "flag"),
+    [
+        (["transport", "--energy", "1e300"], "--energy"),  # was OverflowError
+        (["response", "--q", "1e300,0"], "--q"),  # was OverflowError
+        (["response", "--q", "nan,0"], "--q"),
+        (["transport", "--alpha", "nan"], "--alpha"),
+        (["transport", "--units", "si", "--velocity", "1e300"], "--velocity"),  # was D = inf
+        (["response", "--units", "si", "--velocity", "1e-300"], "--velocity"),  # overflow
+        (["response", "--omega", "inf"], "--omega"),
+    ],
+)
+def test_huge_and_non_finite_flags_are_named(args, flag):
+    _one_line_error(run(*args), flag)
+
+
+@pytest.mark.parametrize(
+    ("args", "flag", "user"),
+    [
+        (["response", "--rtol", "1e-3"], "--rtol", "--method ladder"),  # was silently ignored
+        (["response", "--cutoff", "4"], "--cutoff", "--method ladder"),
+        (["transport", "--velocity", "2e6"], "--velocity", "--units si"),
+        (["response", "--frequency-ghz", "10"], "--frequency-ghz", "--units si"),
+    ],
+)
+def test_a_flag_the_method_ignores_is_refused(args, flag, user):
+    assert user in _one_line_error(run(*args), flag)
+
+
+def test_si_response_takes_the_frequency_in_ghz():
+    line = _one_line_error(run("response", "--units", "si", "--omega", "62.83"), "--omega")
+    assert "--frequency-ghz" in line
+    si = ["response", "--units", "si", "--energy", 100, "--q", "0.6283,0", "--format", "json"]
+    by_f = json.loads(run(*si, "--frequency-ghz", 10).stdout)
+    # by hand: omega = 2 pi 10 GHz in units of E0/hbar, E0 = 100 meV
+    omega = 2 * math.pi * 10e9 * HBAR_EV_S / 0.1
+    q = 0.6283e6 * HBAR_EV_S * 1e6 / 0.1  # q hbar v / E0, v = 1e6 m/s
+    model = SurfaceModel(exchange_energy=0.003, magnetization=(0, 0, 1), disorder=0.02)
+    K = analytic_response(model, [q, 0.0], omega)
+    np.testing.assert_allclose(np.array(by_f["K"]["re"]) + 1j * np.array(by_f["K"]["im"]), K,
+                               rtol=1e-7)  # fmt: skip
+
+
+def test_transport_json_contract_is_unchanged():
+    out = json.loads(run("transport", "--format", "json").stdout)
+    assert list(out) == ["sigma0", "sigma_H", "D", "tau_tr", "ell", "units"]
+    assert out["units"] == {"sigma0": "e^2/h", "sigma_H": "e^2/h", "D": "hbar v^2/E0",
+                            "tau_tr": "hbar/E0", "ell": "hbar v/E0"}  # fmt: skip

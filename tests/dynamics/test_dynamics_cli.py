@@ -82,3 +82,45 @@ def test_bad_input_gives_a_named_error(args, message):
     res = runner.invoke(app, ["dynamics", *args])
     assert res.exit_code == 2
     assert message in res.output
+
+
+def _one_line_error(res, flag):
+    assert res.exit_code == 2, res.output
+    lines = res.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and flag in lines[0], lines
+    return lines[0]
+
+
+@pytest.mark.parametrize(
+    ("args", "flag", "says"),
+    [
+        (["--rtol", "1"], "--rtol", "[1e-13, 0.01]"),  # was exit 0 with m_H = -3.9e81
+        (["--chi-deg", "inf"], "--chi-deg", "[0.0, 180.0]"),  # was "math domain error"
+        (["--dt", "0.1"], "--dt", "--method geometric"),  # was ignored under dopri
+        (["--method", "geometric", "--rtol", "1e-6"], "--rtol", "--method dopri"),
+        (["--field-mt", "50"], "--field-mt", "--units si"),
+        (["--units", "si", "--omega", "3"], "--omega", "--units dimensionless"),
+        (["--f0", "1e300"], "--f0", "(x omega0)" if False else "--f0"),  # was 26-46 s, unnamed
+        (["--f0", "1e5", "--t-max", "1e12"], "--t-max", "estimate"),  # refused before it starts
+        (["--points", "2000000000"], "--points", "an integer in [2, 1000000000]"),
+    ],
+)
+def test_issue14_flags_refused_at_once(args, flag, says):
+    assert says in _one_line_error(runner.invoke(app, ["dynamics", *args]), flag)
+
+
+def test_chi_is_in_degrees():
+    """--chi 45 used to run as 45 rad; the angle flag is now --chi-deg, in degrees."""
+    deg = runner.invoke(app, ["dynamics", "--chi-deg", "30", "--t-max", "1", "--points", "2",
+                              "--format", "json"])  # fmt: skip
+    assert deg.exit_code == 0, deg.output
+    m0 = json.loads(deg.stdout)["m"][0]  # m starts along H = (sin 30, 0, cos 30)
+    np.testing.assert_allclose(m0, [0.5, 0.0, np.sqrt(3) / 2], atol=1e-12)
+    assert runner.invoke(app, ["dynamics", "--chi", "45"]).exit_code == 2  # no such option
+
+
+def test_out_is_checked_before_the_run(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    res = runner.invoke(app, ["dynamics", "--out", str(blocker / "x.nc")])
+    _one_line_error(res, "not writable")

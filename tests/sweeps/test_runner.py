@@ -124,7 +124,7 @@ from tisot.sweeps.jobs import ResponseJob
 
 class SlowResponse(ResponseJob):
     def compute(self, params):
-        time.sleep(0.1)
+        time.sleep(float(sys.argv[3]) if len(sys.argv) > 3 else 0.1)
         return super().compute(params)
 
 register_job(SlowResponse(), replace=True)  # same name, same numbers, only slower
@@ -158,6 +158,7 @@ def test_killed_sweep_resumes_and_matches_uninterrupted_run(tmp_path, monkeypatc
     before = store.done(n_chunks)
     assert 2 <= len(before) < n_chunks
     assert not out.exists()  # no half-written dataset
+    assert store.holder()["pid"] == proc.pid  # the dead sweep's lock file: taken over below
 
     written = []
     original = ChunkStore.write
@@ -272,3 +273,233 @@ def test_cli_interrupt_says_how_to_resume(tmp_path, monkeypatch):
     )
     assert result.exit_code == 130
     assert "s.nc.chunks" in result.output and "run the same command again" in result.output
+
+
+# ---------------------------------------------------------------- concurrency and faults
+def _start_slow(tmp_path, out, seconds_per_point="0.3"):
+    """A sweep of CONFIG in another process, slowed down; returns it once a chunk is written."""
+    (tmp_path / "c.toml").write_text(CONFIG)
+    (tmp_path / "slow.py").write_text(textwrap.dedent(SLOW_RUN))
+    proc = subprocess.Popen(
+        [sys.executable, str(tmp_path / "slow.py"), str(tmp_path / "c.toml"), str(out),
+         seconds_per_point],
+        start_new_session=True,
+    )  # fmt: skip
+    store = ChunkStore.next_to(out)
+    deadline = time.monotonic() + 60
+    while not store.done(_config().sweep.n_chunks):
+        assert proc.poll() is None, "the first sweep ended too early"
+        assert time.monotonic() < deadline, "no chunk written within 60 s"
+        time.sleep(0.02)
+    return proc
+
+
+def test_two_sweeps_on_one_output_refuse_then_wait(tmp_path):
+    """Before the lock both ran the whole grid and the second crashed (FileNotFoundError); a
+    --fresh run over a running one left a file mixing two configs."""
+    out = tmp_path / "same.nc"
+    proc = _start_slow(tmp_path, out)
+    try:
+        with pytest.raises(ValueError, match=rf"another sweep \(process {proc.pid} .*--wait"):
+            run_sweep(_config(), out=out, workers=1, progress=False)
+        other = CONFIG.replace("disorder = 0.02", "disorder = 0.03")
+        (tmp_path / "other.toml").write_text(other)
+        result = CliRunner().invoke(
+            app, ["sweep", str(tmp_path / "other.toml"), "--out", str(out), "--fresh"]
+        )
+        assert result.exit_code == 2, result.output
+        assert f"process {proc.pid}" in result.output and len(result.output.splitlines()) == 1
+        assert ChunkStore.next_to(out).done(5)  # the first run's chunks are untouched
+        waited = []
+        second = run_sweep(_config(), out=out, workers=1, progress=False, wait=True,
+                           on_wait=waited.append)  # fmt: skip
+        assert waited and waited[0]["pid"] == proc.pid
+        assert proc.wait(timeout=60) == 0
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    ds = load_dataset(out)
+    assert tomllib.loads(ds.attrs["config"])["model"]["disorder"] == 0.02
+    np.testing.assert_allclose(ds.K.values, _expected_K(ds), rtol=1e-8)
+    xr.testing.assert_identical(_strip_date(second), _strip_date(ds))
+
+
+def _leave_half_the_chunks(tmp_path, monkeypatch, out):
+    """A finished sweep whose chunk folder is kept, with every other chunk file deleted."""
+    monkeypatch.setattr(ChunkStore, "remove", lambda self: None)
+    run_sweep(_config(), out=out, workers=1, progress=False)
+    monkeypatch.undo()
+    out.unlink()
+    store = ChunkStore.next_to(out)
+    for i in range(0, 5, 2):
+        store.path(i).unlink()
+    return store
+
+
+def test_resume_with_another_code_version_refuses_unless_allowed(tmp_path, monkeypatch):
+    out = tmp_path / "v.nc"
+    store = _leave_half_the_chunks(tmp_path, monkeypatch, out)
+    from tisot.io.dataset import code_version
+
+    old = code_version()
+    monkeypatch.setattr("tisot.sweeps.chunks.code_version", lambda: "9.9+src.changed")
+    with pytest.raises(ValueError, match=r"another code version .*--allow-mixed"):
+        run_sweep(_config(), out=out, workers=1, progress=False)
+    assert store.done(5) == {1, 3} and not out.exists()
+    ds = run_sweep(_config(), out=out, workers=1, progress=False, allow_mixed=True)
+    # chunks 0, 2, 4 by the new version, 1 and 3 by the old one
+    assert ds.attrs["code_versions"] == f"9.9+src.changed, {old}"
+    np.testing.assert_allclose(ds.K.values, _expected_K(ds), rtol=1e-8)
+
+
+def test_chunk_of_another_config_is_refused_at_assembly(tmp_path, monkeypatch):
+    out = tmp_path / "c.nc"
+    store = _leave_half_the_chunks(tmp_path, monkeypatch, out)
+    intruder = tmp_path / "intruder.nc"
+    other = _config(CONFIG.replace("disorder = 0.02", "disorder = 0.03"))
+    monkeypatch.setattr(ChunkStore, "remove", lambda self: None)
+    run_sweep(other, out=intruder, workers=1, progress=False)
+    monkeypatch.undo()
+    os.replace(ChunkStore.next_to(intruder).path(0), store.path(0))  # a copied-in file
+    with pytest.raises(ValueError, match=r"belongs to another config"):
+        run_sweep(_config(), out=out, workers=1, progress=False)
+    assert not out.exists()
+
+
+def test_no_worker_left_stops_keeps_chunks_and_resumes(tmp_path, monkeypatch):
+    """Before: with every worker gone the sweep waited forever."""
+    import threading
+
+    from distributed import Client, LocalCluster
+
+    from tisot.sweeps import registry
+    from tisot.sweeps.jobs import ResponseJob
+
+    class Slow(ResponseJob):
+        def compute(self, params):
+            time.sleep(0.05)
+            return super().compute(params)
+
+    monkeypatch.setitem(registry._JOBS, "response", Slow())
+    out = tmp_path / "w.nc"
+    store = ChunkStore.next_to(out)
+    with (
+        LocalCluster(n_workers=1, processes=False, dashboard_address=None) as cluster,
+        Client(cluster) as client,
+    ):
+
+        def lose_the_workers():
+            while len(store.done(5)) < 2:
+                time.sleep(0.01)
+            cluster.scale(0)
+
+        threading.Thread(target=lose_the_workers, daemon=True).start()
+        with pytest.raises(ValueError, match=r"no dask worker left for 0.5 s .*run the same"):
+            run_sweep(_config(), out=out, client=client, progress=False, worker_timeout=0.5)
+    kept = store.done(5)
+    assert 2 <= len(kept) < 5 and not out.exists()
+    monkeypatch.undo()
+    ds = run_sweep(_config(), out=out, workers=1, progress=False)
+    np.testing.assert_allclose(ds.K.values, _expected_K(ds), rtol=1e-8)
+
+
+def _external_cluster(tmp_path):
+    """A `dask scheduler` and one `dask worker` (no nanny) as separate processes."""
+    port = 20000 + os.getpid() % 20000
+    address = f"tcp://127.0.0.1:{port}"
+    scheduler = subprocess.Popen(
+        [sys.executable, "-m", "distributed.cli.dask_scheduler", "--port", str(port),
+         "--no-dashboard"], stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "distributed.cli.dask_worker", address, "--nthreads", "1",
+         "--no-nanny", "--no-dashboard"], stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    return address, scheduler, worker
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("lost", ["scheduler", "worker"])
+def test_external_cluster_loss_says_how_to_resume(tmp_path, lost):
+    """A killed scheduler ended in a FutureCancelledError traceback; all workers gone: a hang.
+    Now one message, the chunks kept, and the resumed result identical to an uninterrupted one."""
+    import threading
+
+    import dask
+    import distributed  # noqa: F401  (its config defaults, before dask.config.set)
+
+    address, scheduler, worker = _external_cluster(tmp_path)
+    text = CONFIG.replace("chunk_size = 4", "chunk_size = 1")
+    out = tmp_path / "x.nc"
+    store = ChunkStore.next_to(out)
+    try:
+
+        def kill():
+            while len(store.done(18)) < 2:
+                time.sleep(0.005)
+            (scheduler if lost == "scheduler" else worker).kill()
+
+        threading.Thread(target=kill, daemon=True).start()
+        message = "lost the dask scheduler" if lost == "scheduler" else "no dask worker left"
+        with (
+            dask.config.set({"distributed.comm.timeouts.connect": "3s"}),
+            pytest.raises(ValueError, match=rf"{message}.*run the same"),
+        ):
+            run_sweep(_config(text), out=out, scheduler=address, progress=False,
+                      worker_timeout=2)  # fmt: skip
+    finally:
+        for proc in (scheduler, worker):
+            proc.kill()
+            proc.wait()
+    kept = store.done(18)
+    assert kept and len(kept) < 18
+    resumed = run_sweep(_config(text), out=out, workers=1, progress=False)
+    whole = run_sweep(_config(text), out=tmp_path / "whole.nc", workers=1, progress=False)
+    xr.testing.assert_identical(_strip_date(resumed), _strip_date(whole).assign_attrs(
+        config=resumed.attrs["config"]))  # fmt: skip
+
+
+CTRL_C = """
+import signal, subprocess, sys, time
+from pathlib import Path
+
+chunks = Path(sys.argv[2] + ".chunks")
+proc = subprocess.Popen(
+    [sys.executable, "-c", "from tisot.cli import app; app()", "sweep", sys.argv[1], "--out",
+     sys.argv[2], "--workers", "1", "--no-progress"],
+    start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+)
+deadline = time.monotonic() + 90
+while not list(chunks.glob("chunk-*.npz")) and time.monotonic() < deadline:
+    time.sleep(0.02)
+import os
+os.killpg(proc.pid, signal.SIGINT)  # what Ctrl-C at a terminal does: the whole group
+out, err = proc.communicate(timeout=60)
+print(proc.returncode)
+print(err, end="")
+"""
+
+
+@pytest.mark.slow
+def test_ctrl_c_prints_one_line_and_resumes(tmp_path):
+    """Before: 4 worker tracebacks (71 lines) ahead of tisot's message."""
+    text = CONFIG.replace("processes = false", "processes = true").replace(
+        "chunk_size = 4", "chunk_size = 1"
+    )
+    (tmp_path / "c.toml").write_text(text)
+    (tmp_path / "ctrl_c.py").write_text(CTRL_C)
+    out = tmp_path / "i.nc"
+    run = subprocess.run(
+        [sys.executable, str(tmp_path / "ctrl_c.py"), str(tmp_path / "c.toml"), str(out)],
+        capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    code, *lines = run.stdout.splitlines()
+    if code == "0":
+        pytest.skip("the sweep finished before the interrupt")
+    assert code == "130", run.stdout + run.stderr
+    assert len(lines) == 1 and "run the same command again" in lines[0], lines
+    # allow_mixed: the shared tree may be edited between the two runs (a code change)
+    ds = run_sweep(_config(text), out=out, workers=1, progress=False, allow_mixed=True)
+    np.testing.assert_allclose(ds.K.values, _expected_K(ds), rtol=1e-8)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
@@ -36,9 +38,41 @@ def _load(config: Path, out: Path | None):
         fail(f"{config}: {err}")
 
 
-def _one_line(err: BaseException) -> str:
+#: `tisot run` may allocate at most this fraction of physical memory (then MemoryError, one line).
+RUN_MEMORY_FRACTION = 0.75
+
+
+@contextlib.contextmanager
+def _memory_cap() -> Iterator[int]:
+    """Cap this process's data segment (RLIMIT_DATA) so that a request too big for the machine
+    fails with MemoryError instead of swapping the machine to a halt; restored on exit."""
+    from .._validation import physical_memory
+
+    cap = int(RUN_MEMORY_FRACTION * physical_memory())
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
+        new = cap if hard == resource.RLIM_INFINITY else min(cap, hard)
+        resource.setrlimit(resource.RLIMIT_DATA, (new, hard))
+    except (ImportError, ValueError, OSError):  # pragma: no cover - not Linux, or not allowed
+        yield cap
+        return
+    try:
+        yield cap
+    finally:
+        resource.setrlimit(resource.RLIMIT_DATA, (soft, hard))
+
+
+def _one_line(err: BaseException, *, memory: int | None = None) -> str:
     """A failure of any kind as one line: its message, or its type when it has none."""
     text = " ".join(str(err).split())
+    if isinstance(err, MemoryError) or isinstance(err.__cause__, MemoryError):
+        cap = f" (allowed: {memory / 2**30:.3g} GiB)" if memory else ""
+        return (
+            f"out of memory{cap}: {text or 'the request is too large'}; lower the sizes in the "
+            "config (samples, points, grid)"
+        )
     if isinstance(err, ValueError):
         return text
     return f"{type(err).__name__}: {text}" if text else type(err).__name__
@@ -68,10 +102,11 @@ def run(config: ConfigArg, out: OutOpt = None) -> None:
     from ..sweeps import run_point
 
     cfg = _load(config, out)
-    try:
-        ds = run_point(cfg, out=out)
-    except Exception as err:  # any failure of the job: one line, never a traceback
-        fail(_one_line(err))
+    with _memory_cap() as cap:
+        try:
+            ds = run_point(cfg, out=out)
+        except Exception as err:  # any failure of the job: one line, never a traceback
+            fail(_one_line(err, memory=cap))
     _summary(ds)
     path = out or cfg.output.path
     if path is not None:
@@ -180,10 +215,18 @@ def template(
         str, typer.Argument(help="transport, response, macrospin, ... (`tisot template --help`)")
     ],
 ) -> None:
-    """Print an annotated TOML config for CALCULATION: every key, its default, unit and range."""
+    """Print an annotated TOML config for CALCULATION: every key, its default, unit and range.
+
+    `tisot template device` prints a device file (the Bi2Se3/EuS presets) instead.
+    """
     from ..io import template as make_template
 
     try:
+        if calculation == "device":
+            from ..device import device_template
+
+            typer.echo(device_template(), nl=False)
+            return
         typer.echo(make_template(calculation), nl=False)
     except ValueError as err:
         fail(str(err))

@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 import xarray as xr
 
-from .._validation import finite_result
+from .._validation import most_extreme
 from ..io.config import RunConfig
 from ..io.dataset import code_version, git_commit, provenance, utc_now
 from ..io.store import atomic_write_text
@@ -77,11 +77,15 @@ def _run(job: Job, config: RunConfig, points: list[dict]) -> tuple[list[dict], l
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                out = call()
+                with np.errstate(all="ignore"):  # outputs are checked to be finite instead
+                    out = call()
             except ValueError as err:
                 raise ValueError(f"{job.name} failed at {label}: {err}") from err
-            except Exception as err:
-                raise RuntimeError(f"{job.name} failed at {label}: {err}") from err
+            except Exception as err:  # an overflow, a failed integration, ...: name a suspect
+                cause = (
+                    _likely_cause(job, config.at(where[0]), decades=6) if len(where) == 1 else ""
+                )
+                raise RuntimeError(f"{job.name} failed at {label}: {err}{cause}") from err
         n_regime = 0
         for w in caught:
             if issubclass(w.category, RegimeWarning):
@@ -104,30 +108,35 @@ def _checked(job: Job, config: RunConfig, result: dict, n_regime: int) -> dict[s
     return result
 
 
-def _check_finite(job: Job, config: RunConfig, point: dict, result: dict) -> None:
-    """A non-finite output is an error that names the input most likely to blame.
-
-    (Only the input parameters are suspects: numbers far from their defaults come first.)
-    """
-    schema = job.schema
-    params = config.at(point)
-    suspects = {}
-    for section, keys in schema.items():
+def _likely_cause(job: Job, params: dict, *, decades: float = 0.0) -> str:
+    """``"; the likely cause is section.key = value"``: the number parameter farthest (on a log
+    scale) from its default, if it is at least ``decades`` away; else ``""``."""
+    ratios, values = {}, {}
+    for section, keys in job.schema.items():
         for key, param in keys.items():
-            value = params[section][key]
-            if param.kind is float and isinstance(value, int | float):
-                ref = abs(param.default) if param.default else 1.0
-                suspects[f"{section}.{key}"] = value / ref if math.isfinite(ref) else value
-    labels = {k: params[k.split(".")[0]][k.split(".")[1]] for k in suspects}
+            value = params.get(section, {}).get(key)
+            if param.kind is not float or not isinstance(value, int | float) or value == 0:
+                continue
+            ref = abs(param.default) if param.default and math.isfinite(param.default) else 1.0
+            ratios[f"{section}.{key}"] = value / ref
+            values[f"{section}.{key}"] = value
+    name = most_extreme(ratios)
+    if name is None or not abs(math.log10(min(abs(ratios[name]), 1e308))) >= decades:
+        return ""
+    return f"; the likely cause is {name} = {values[name]!r}: bring it into a physical range"
+
+
+def _check_finite(job: Job, config: RunConfig, point: dict, result: dict) -> None:
+    """A non-finite output is an error that names the input most likely to blame (the number
+    parameter farthest from its default)."""
     for name, value in result.items():
-        try:
-            finite_result(f"{job.name}: output {name}", value, suspects)
-        except ValueError as err:
-            # name the real value, not its ratio to the default
-            text = str(err)
-            for k, v in labels.items():
-                text = text.replace(f"{k} = {suspects[k]!r}", f"{k} = {v!r}")
-            raise ValueError(f"{text} (at {_point_label(point)})") from None
+        arr = np.asarray(value)
+        if arr.dtype.kind in "fc" and not np.all(np.isfinite(arr)):
+            cause = _likely_cause(job, config.at(point))
+            raise ValueError(
+                f"{job.name} gave a non-finite {name} (overflow or an undefined result) at "
+                f"{_point_label(point)}{cause}"
+            )
 
 
 def compute_point(job: Job, config: RunConfig, point: dict) -> dict[str, np.ndarray]:

@@ -16,14 +16,19 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import math
 import os
+import threading
 import time
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import xarray as xr
 
+from .._validation import check_memory
 from ..io.config import ExecutionSpec, OutputSpec, RunConfig, format_from_suffix
 from ..io.store import check_writable, save_dataset
 from .chunks import ChunkStore, assemble, build_dataset, compute_chunk, compute_point
@@ -36,7 +41,7 @@ CONNECT_TIMEOUT = "10s"
 WORKER_TIMEOUT = 60.0
 #: How often (seconds) the client looks at the cluster while it waits for chunks.
 POLL = 0.5
-_DASK_LOGGERS = ("distributed", "tornado", "asyncio")
+_DASK_LOGGERS = ("distributed", "distributed.client", "tornado", "asyncio")
 
 
 class SweepStopped(ValueError):
@@ -52,6 +57,8 @@ def quiet_dask() -> Iterator[Callable[[], None]]:
     """
     loggers = [logging.getLogger(name) for name in _DASK_LOGGERS]
     levels = [lg.level for lg in loggers]
+    # "Couldn't gather keys, rescheduling" and the like: the sweep reports faults itself
+    logging.getLogger("distributed.client").setLevel(logging.ERROR)
 
     def silence() -> None:
         for lg in loggers:
@@ -100,12 +107,15 @@ def dask_client(
                 silence()
                 raise
             finally:
-                client.close()
+                with contextlib.suppress(Exception):  # a lost scheduler must not hang the exit
+                    _bounded(client.close, 10.0)
         return
     n = workers or default_workers()
     # one compiled thread per worker: the sweep, not numba's prange, uses the cores
     extra = {"env": {"NUMBA_NUM_THREADS": "1"}} if processes else {}
-    with _workers_ignore_sigint(processes):  # Ctrl-C reaches tisot, not the worker processes
+    with _workers_ignore_sigint(processes), warnings.catch_warnings():
+        # the scheduler's HTTP endpoint moves to a free port if 8787 is taken: not news to a user
+        warnings.filterwarnings("ignore", message="Port .* is already in use")
         cluster = LocalCluster(
             n_workers=n,
             threads_per_worker=1,
@@ -158,6 +168,33 @@ def _with_overrides(config: RunConfig, out, workers, scheduler) -> RunConfig:
     return config
 
 
+#: Working memory of a job as a multiple of its outputs (intermediate arrays, the dataset copy).
+WORKING_FACTOR = 4
+
+
+def check_size(job, config: RunConfig) -> None:
+    """Refuse, before anything runs, a request whose outputs would not fit in memory.
+
+    The size comes from the job's declared outputs and their coordinates: one grid point holds
+    ``prod(len(coord) for its dims) x itemsize`` per output; the whole grid is kept for the
+    final dataset, and each chunk needs :data:`WORKING_FACTOR` times its own outputs.
+    """
+    coords = job.coords(config.parameters)
+    per_point = 0
+    for var in job.outputs(config.parameters).values():
+        n = math.prod(len(coords[d][1]) if d in coords else 1 for d in var.dims)
+        per_point += n * np.dtype(var.dtype).itemsize
+    sweep = config.sweep
+    points = sweep.size if sweep is not None else 1
+    chunk = sweep.chunk_size if sweep is not None else 1
+    total = per_point * (points + WORKING_FACTOR * min(chunk, points))
+    check_memory(
+        total,
+        f"{config.calculation}: {points} grid point(s) x {per_point / 2**20:.3g} MiB of outputs",
+        "lower the number of samples/points of each run or the size of the grid",
+    )
+
+
 def run_point(config: RunConfig, *, out: str | os.PathLike | None = None) -> xr.Dataset:
     """Run the calculation of ``config`` once (no sweep), in this process.
 
@@ -171,6 +208,7 @@ def run_point(config: RunConfig, *, out: str | os.PathLike | None = None) -> xr.
     if path is not None:
         check_writable(path)
     job = get_job(config.calculation)
+    check_size(job, config)
     ds = build_dataset(job, config, compute_point(job, config, {}))
     if path is not None:
         save_dataset(ds, path, format=config.output.format)
@@ -237,6 +275,7 @@ def run_sweep(
     if config.sweep is None:
         raise ValueError("the config has no [sweep] section: add [sweep.axes] or use `tisot run`")
     job = get_job(config.calculation)
+    check_size(job, config)
     path = config.output.path
     if path is None:
         return _sweep(job, config, None, client, progress, worker_timeout)
@@ -304,10 +343,53 @@ def _resume_hint(store) -> str:
     )
 
 
+def _bounded(fn, seconds: float):
+    """``fn()`` in a daemon thread, waited for at most ``seconds`` (TimeoutError after that).
+
+    A dask client whose scheduler is gone can block its synchronous calls forever; the sweep
+    must keep the upper hand to report it.
+    """
+    box: dict = {}
+
+    def target() -> None:
+        try:
+            box["value"] = fn()
+        except BaseException as err:
+            box["error"] = err
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    if thread.is_alive():
+        raise TimeoutError(f"no answer within {seconds:g} s")
+    if "error" in box:
+        raise box["error"]
+    return box["value"]
+
+
+_RESCHEDULED = object()
+
+
+def _fetch(future, patience: float):
+    """A finished task's result, or :data:`_RESCHEDULED` if dask sent it back to be computed
+    again (the worker holding it died) while we asked; TimeoutError after ``patience`` s."""
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            return _bounded(future.result, 4 * POLL)
+        except TimeoutError:
+            if future.status == "pending":
+                return _RESCHEDULED
+            if time.monotonic() > deadline:
+                raise
+
+
 def _n_workers(client) -> int | None:
-    """Workers the scheduler knows (None when it cannot be asked)."""
+    """Workers the scheduler knows (None when it cannot be asked within a few POLLs)."""
+    if client.status != "running":
+        return None
     try:
-        return len(client.scheduler_info().get("workers", {}))
+        return len(_bounded(client.scheduler_info, 4 * POLL).get("workers", {}))
     except Exception:  # any comm failure means "cannot tell"
         return None
 
@@ -315,12 +397,11 @@ def _n_workers(client) -> int | None:
 def _execute(client, job, config: RunConfig, todo: list[int], *, timeout=None, resume=""):
     """Submit one task per chunk; yield (chunk, result) in completion order.
 
-    Watches the cluster while it waits: a lost scheduler, or no worker for ``timeout`` seconds
-    (default :data:`WORKER_TIMEOUT`), raises :class:`SweepStopped` with ``resume`` in it.
+    Only the futures' local states are polled, so that nothing here blocks on a lost scheduler.
+    No worker, or no scheduler answering, for ``timeout`` seconds (default
+    :data:`WORKER_TIMEOUT`), or a closed client, raises :class:`SweepStopped` with ``resume``.
     """
     from concurrent.futures import CancelledError
-
-    from distributed import wait
 
     timeout = WORKER_TIMEOUT if timeout is None else timeout
     prefix = f"tisot-{config.fingerprint()[:12]}-chunk"
@@ -328,40 +409,61 @@ def _execute(client, job, config: RunConfig, todo: list[int], *, timeout=None, r
         client.submit(compute_chunk, job, config, i, key=f"{prefix}-{i}", pure=False): i
         for i in todo
     }
-    pending = set(futures)
-    alone_since = None
+    pending = dict(futures)
+    trouble_since = None
+    last_check = time.monotonic()
     try:
         while pending:
-            try:
-                finished, pending = wait(pending, timeout=POLL, return_when="FIRST_COMPLETED")
-            except TimeoutError:
-                finished = set()
+            finished = [f for f in pending if f.status != "pending"]
+            fetched = False
             for future in finished:
-                try:
-                    result = future.result()
-                except (CancelledError, OSError) as err:
+                try:  # an error re-raises the job's exception; a lost cluster stops the sweep
+                    result = _fetch(future, timeout)
+                except TimeoutError:  # who is gone: the scheduler, or the worker with the data?
+                    n = _n_workers(client)
+                    if n is None:
+                        raise SweepStopped(_lost(client, None, resume)) from None
+                    if n == 0:
+                        raise SweepStopped(_no_worker(timeout, len(pending), resume)) from None
+                    continue  # a slow transfer: ask again
+                except (CancelledError, OSError) as err:  # (TimeoutError, an OSError, is above)
                     raise SweepStopped(_lost(client, err, resume)) from None
+                if result is _RESCHEDULED:  # its data went down with a worker: computed again
+                    continue
+                del pending[future]
+                fetched = True
                 yield futures[future], result
                 future.release()
-            if finished:
-                alone_since = None
+            if fetched:
+                trouble_since = None
                 continue
             if client.status == "closed":
                 raise SweepStopped(_lost(client, None, resume))
-            n = _n_workers(client) if client.status == "running" else 0
-            if n == 0:
-                alone_since = alone_since or time.monotonic()
-                if time.monotonic() - alone_since > timeout:
-                    raise SweepStopped(
-                        f"no dask worker left for {timeout:g} s ({len(pending)} chunks to go); "
-                        f"{resume} once workers are back (--worker-timeout sets the wait)"
-                    )
-            else:
-                alone_since = None
+            time.sleep(0.02)  # the futures' states are local: cheap to look at often
+            if time.monotonic() - last_check < POLL:
+                continue
+            last_check = time.monotonic()
+            n = _n_workers(client)
+            if n:
+                trouble_since = None
+                continue
+            trouble_since = trouble_since or time.monotonic()
+            if time.monotonic() - trouble_since <= timeout:
+                continue
+            if n is None:
+                raise SweepStopped(_lost(client, None, resume))
+            raise SweepStopped(_no_worker(timeout, len(pending), resume))
     finally:
         if pending:
             with contextlib.suppress(Exception):
-                client.cancel(list(pending))
+                _bounded(lambda: client.cancel(list(pending)), 4 * POLL)
+
+
+def _no_worker(timeout: float, left: int, resume: str) -> str:
+    return (
+        f"no dask worker left for {timeout:g} s ({left} chunks to go); {resume} once workers "
+        "are back (--worker-timeout sets the wait)"
+    )
 
 
 def _lost(client, err, resume: str) -> str:
