@@ -113,3 +113,15 @@ def test_sign_flags_pick_out_only_opposite_values():
         coords={"quantity": ["a", "b"], "q": ("point", [0.0, 0.01])},
     )
     assert _opposite_sign(table) == [("b", [0.01])]
+
+
+def test_out_before_the_subcommand_is_honoured(tmp_path, monkeypatch):
+    """`tisot paper --out X fig3` wrote into ./paper-output (issue 14)."""
+    monkeypatch.chdir(tmp_path)
+    args = ["paper", "--out", "X", "fig3", "--t-max", "20", "--points", "5", "--no-settle"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "X" / "fig3.nc").exists() and (tmp_path / "X" / "fig3.png").exists()
+    assert not (tmp_path / "paper-output").exists()
+    bad = CliRunner().invoke(app, ["paper", "fig3", "--points", "1"])
+    assert bad.exit_code == 2 and "--points must be an integer in [2" in bad.output

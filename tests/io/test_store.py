@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 
 import numpy as np
@@ -101,3 +102,33 @@ def test_zarr_without_the_package_says_what_to_install(monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "zarr", None)  # as if not installed
     with pytest.raises(ValueError, match=r"pip install 'tisot\[zarr\]'"):
         check_writable(tmp_path / "out.zarr")
+
+
+def test_check_writable_refuses_an_input_and_a_missing_figure_folder(tmp_path):
+    from tisot.io import check_writable
+
+    config = tmp_path / "run.toml"
+    config.write_text("calculation = 'transport'\n")
+    with pytest.raises(ValueError, match="is an input of this command"):
+        check_writable(config, inputs=(config,))
+    with pytest.raises(ValueError, match="is an input of this command"):  # same file, other name
+        check_writable(tmp_path / "." / "run.toml", inputs=(str(config),))
+    assert config.read_text() == "calculation = 'transport'\n"
+    with pytest.raises(ValueError, match=r"folder .* does not exist"):
+        check_writable(tmp_path / "missing" / "plot.png", create_parents=False)
+    assert not (tmp_path / "missing").exists()
+    assert check_writable(tmp_path / "new" / "out.nc") == tmp_path / "new" / "out.nc"
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write into a read-only folder")
+def test_check_writable_refuses_a_read_only_folder(tmp_path):
+    from tisot.io import check_writable
+
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        with pytest.raises(ValueError, match="not writable"):
+            check_writable(folder / "plot.png", create_parents=False)
+    finally:
+        folder.chmod(0o700)

@@ -503,3 +503,65 @@ def test_ctrl_c_prints_one_line_and_resumes(tmp_path):
     # allow_mixed: the shared tree may be edited between the two runs (a code change)
     ds = run_sweep(_config(text), out=out, workers=1, progress=False, allow_mixed=True)
     np.testing.assert_allclose(ds.K.values, _expected_K(ds), rtol=1e-8)
+
+
+# ------------------------------------------- issue 14: `tisot run` failures, one line each
+def _run_cli(tmp_path, text, *extra):
+    (tmp_path / "r.toml").write_text(text)
+    return CliRunner().invoke(app, ["run", str(tmp_path / "r.toml"), *extra])
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        # K was written as all NaN, D as inf, without a word
+        ('calculation = "response"\n[model]\nfermi_energy_mev = 1e300\n',
+         "model.fermi_energy_mev = 1e+300"),
+        ('calculation = "transport"\n[model]\nvelocity = 1e300\n', "model.velocity = 1e+300"),
+    ],
+)  # fmt: skip
+def test_run_names_the_key_behind_a_non_finite_output(tmp_path, text, named):
+    result = _run_cli(tmp_path, text, "--out", str(tmp_path / "o.nc"))
+    assert result.exit_code == 2, result.output
+    assert len(result.output.strip().splitlines()) == 1 and named in result.output
+    assert "non-finite" in result.output and not (tmp_path / "o.nc").exists()
+
+
+def test_run_reports_any_job_failure_in_one_line(tmp_path, monkeypatch):
+    """Only ValueError was caught: an OverflowError or a failed integration was a traceback."""
+    from tisot.sweeps.jobs import TransportJob
+
+    def boom(self, params):
+        raise OverflowError("(34, 'Numerical result out of range')")
+
+    monkeypatch.setattr(TransportJob, "compute", boom)
+    text = 'calculation = "transport"\n[model]\nfermi_energy_mev = 1e12\n'
+    result = _run_cli(tmp_path, text)
+    assert result.exit_code == 2, result.output
+    (line,) = result.output.strip().splitlines()
+    assert line.startswith("error: RuntimeError: transport failed at the base point")
+    assert "model.fermi_energy_mev = 1000000000000.0" in line  # the suspect, named
+
+
+def test_run_refuses_an_output_too_large_before_starting(tmp_path, monkeypatch):
+    """A huge `samples` ran out of memory (killed by the kernel): now an estimate refuses it."""
+    monkeypatch.setattr("tisot._validation.physical_memory", lambda: 2**30)  # a 1 GiB machine
+    monkeypatch.setattr("tisot.cli.run.RUN_MEMORY_FRACTION", 64.0)  # (no rlimit on pytest)
+    text = 'calculation = "macrospin"\n[dynamics]\nsamples = 10000000\nt_max = 1.0\n'
+    result = _run_cli(tmp_path, text)
+    assert result.exit_code == 2, result.output
+    (line,) = result.output.strip().splitlines()
+    assert "would need about" in line and "lower the number of samples" in line
+
+
+def test_out_equal_to_the_config_is_refused(tmp_path):
+    """`--out` equal to the config file overwrote the config."""
+    text = 'calculation = "transport"\n'
+    result = _run_cli(tmp_path, text, "--out", str(tmp_path / "r.toml"))
+    assert result.exit_code == 2 and "is an input of this command" in result.output
+    assert (tmp_path / "r.toml").read_text() == text
+    (tmp_path / "s.toml").write_text(CONFIG)
+    result = CliRunner().invoke(app, ["sweep", str(tmp_path / "s.toml"), "--out",
+                                      str(tmp_path / "s.toml")])  # fmt: skip
+    assert result.exit_code == 2 and "is an input of this command" in result.output
+    assert (tmp_path / "s.toml").read_text() == CONFIG
