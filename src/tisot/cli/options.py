@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
+import re
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import Annotated
@@ -111,6 +113,29 @@ def refuse_unused(
             )
 
 
+#: The library's parameter names and the flags that set them, for error messages.
+_LIBRARY_NAMES = {
+    "fermi_energy_mev": "--energy",
+    "exchange_energy_mev": "--delta-sd",
+    "fermi_energy": "--energy",
+    "exchange_energy": "--delta-sd",
+    "disorder (alpha)": "--alpha",
+    "magnetization": "--mz",
+}
+
+
+@contextlib.contextmanager
+def _in_flag_names():
+    """Re-word the model's ValueErrors in the flags' names (``fermi_energy`` -> ``--energy``)."""
+    try:
+        yield
+    except ValueError as err:
+        text = str(err)
+        for name, flag in _LIBRARY_NAMES.items():
+            text = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w(])", flag, text)
+        raise ValueError(text) from None
+
+
 def build_model(
     energy: float, delta_sd: float, mz: float, alpha: float, velocity: float, units: Units
 ) -> SurfaceModel:
@@ -120,7 +145,7 @@ def build_model(
         flags["--velocity"] = velocity
     check_flags(MODEL_FLAGS, flags)
     m = (math.sqrt(max(0.0, 1.0 - mz * mz)), 0.0, mz)
-    with numerics("the surface model", flags):
+    with numerics("the surface model", flags), _in_flag_names():
         if units is Units.si:
             return SurfaceModel.from_physical(
                 fermi_energy_mev=energy,

@@ -28,6 +28,7 @@ import io
 import json
 import math
 import os
+import re
 import shutil
 import socket
 import time
@@ -79,8 +80,11 @@ def _run(job: Job, config: RunConfig, points: list[dict]) -> tuple[list[dict], l
             try:
                 with np.errstate(all="ignore"):  # outputs are checked to be finite instead
                     out = call()
-            except ValueError as err:
-                raise ValueError(f"{job.name} failed at {label}: {err}") from err
+            except ValueError as err:  # the job's own words; name a suspect if they name none
+                cause = ""
+                if len(where) == 1 and not _names_a_key(job, str(err)):
+                    cause = _likely_cause(job, config.at(where[0]), decades=6)
+                raise ValueError(f"{job.name} failed at {label}: {err}{cause}") from err
             except Exception as err:  # an overflow, a failed integration, ...: name a suspect
                 cause = (
                     _likely_cause(job, config.at(where[0]), decades=6) if len(where) == 1 else ""
@@ -124,6 +128,15 @@ def _likely_cause(job: Job, params: dict, *, decades: float = 0.0) -> str:
     if name is None or not abs(math.log10(min(abs(ratios[name]), 1e308))) >= decades:
         return ""
     return f"; the likely cause is {name} = {values[name]!r}: bring it into a physical range"
+
+
+def _names_a_key(job: Job, text: str) -> bool:
+    """Whether ``text`` names one of the job's parameters (its key, or the key less its unit)."""
+    for keys in job.schema.values():
+        for key in keys:
+            if key in text or re.sub(r"_(mev|ghz|um|nm|nm2|deg|mt|ns|ps)$", "", key) in text:
+                return True
+    return False
 
 
 def _check_finite(job: Job, config: RunConfig, point: dict, result: dict) -> None:
