@@ -45,6 +45,8 @@ class Command:
     #: flags fuzzed only in the deep (slow) run: legitimate values there may take long
     deep_flags: dict[str, object] = field(default_factory=dict)
     json: bool = False
+    #: a known failure, reported to the command's owner: the case is an expected failure
+    known: str = ""
 
     @property
     def id(self) -> str:
@@ -104,6 +106,45 @@ COMMANDS = [
         base=("--no-settle", "--points", "5", "--t-max", "5"),
     ),
 ]
+
+
+EDGE_INT = S.st.sampled_from(S.EDGE_INTS)
+FILM = {"--ms": FLOAT, "--theta-h": FLOAT, "--ku": FLOAT, "--phi-h": FLOAT, "--g": FLOAT,
+        "--kc": FLOAT}  # fmt: skip
+#: The device commands (owned elsewhere; one entry each).
+COMMANDS += [
+    Command(("fmr",), {**FILM, "--field": FLOAT, "--m-guess": TEXT},
+            base=("--ms", "800", "--field", "1000", "--theta-h", "10", "--format", "json"),
+            json=True, known="fmr --g 1e300 prints inf in its JSON"),
+    Command(("fmr-field",), {**FILM, "--frequency": FLOAT},
+            base=("--ms", "800", "--frequency", "10", "--theta-h", "10", "--format", "json"),
+            json=True),
+    Command(("screening",),
+            {"--energy-mev": FLOAT, "--delta-sd-mev": FLOAT, "--mz": FLOAT, "--alpha": FLOAT,
+             "--velocity": FLOAT, "--period-um": FLOAT, "--distance-nm": FLOAT,
+             "--eps-gate": FLOAT, "--eps-substrate": FLOAT, "--frequency-ghz": FLOAT},
+            base=("--format", "json"), json=True),
+    Command(("gate",),
+            {"--period-um": FLOAT, "--distance-nm": FLOAT, "--voltage": FLOAT,
+             "--frequency-ghz": FLOAT, "--duty": FLOAT, "--eps-gate": FLOAT,
+             "--eps-substrate": FLOAT, "--harmonics": EDGE_INT, "--points": EDGE_INT},
+            base=("--format", "json"), json=True,
+            known="gate --eps-gate nan: 'permittivity must be finite', no flag named"),
+    Command(("resonance",),
+            {"--start": FLOAT, "--stop": FLOAT, "--num": EDGE_INT, "--omega0": FLOAT,
+             "--chi-deg": FLOAT, "--omega": FLOAT, "--f0": FLOAT, "--alpha-g": FLOAT,
+             "--alpha-iso": FLOAT, "--sweep": TEXT},
+            base=("--num", "3", "--format", "json"), json=True),
+]  # fmt: skip
+
+
+def _params(commands):
+    return [
+        pytest.param(c, id=c.id, marks=pytest.mark.xfail(reason=c.known, strict=False))
+        if c.known
+        else pytest.param(c, id=c.id)
+        for c in commands
+    ]
 
 
 # --------------------------------------------------------------------------- the checks
@@ -193,7 +234,7 @@ FUZZ = settings(
 )
 
 
-@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c.id)
+@pytest.mark.parametrize("command", _params(COMMANDS))
 @FUZZ
 @given(data=st.data())
 def test_command_flags(command, data, tmp_path):
@@ -201,7 +242,7 @@ def test_command_flags(command, data, tmp_path):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c.id)
+@pytest.mark.parametrize("command", _params(COMMANDS))
 @settings(FUZZ, max_examples=80, derandomize=False)
 @given(data=st.data())
 def test_command_flags_deep(command, data, tmp_path):
