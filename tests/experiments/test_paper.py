@@ -76,11 +76,43 @@ def test_eq17_estimate_numbers(paper_dir):
     assert numbers["consistent"]["Delta_sd (meV)"] == 40.0
 
 
+def _ladder_column_is_converged(table):
+    """The table's ladder numbers against a second ladder run with another quadrature (a
+    tolerance 100x tighter, so other angular grids): the same K to 1e-7 of its size. (Before,
+    the test compared the ladder's own error estimate with its own tolerance, which cannot fail.)
+
+    The momentum cutoff is the same: K depends on it logarithmically (K_xx -0.9 %, zeta -4 % per
+    doubling of the cutoff at these points), below the O(alpha) differences examined here.
+    """
+    from tisot.experiments.paper import LADDER_CUTOFF, LADDER_RTOL, TABLE_MODEL
+    from tisot.model import SurfaceModel
+    from tisot.response.ladder import ladder_response
+
+    mz = TABLE_MODEL["m_z"]
+    model = SurfaceModel(
+        exchange_energy=TABLE_MODEL["exchange_energy"],
+        magnetization=(math.sqrt(1 - mz * mz), 0.0, mz),
+        disorder=TABLE_MODEL["disorder"],
+    )
+    entry = {"K_xx": (0, 0), "K_yy": (1, 1), "K_xy": (0, 1), "Q_x": (1, 2), "zeta": (2, 2)}
+    sign = {"Q_x": -1.0}  # Q_x = -K_yz (Eq. 8)
+    for point in (1, 3):
+        row = table.isel(point=point)
+        K = ladder_response(
+            model, [float(row.q), 0.0], float(row.omega), rtol=LADDER_RTOL / 100,
+            cutoff=LADDER_CUTOFF,
+        )  # fmt: skip
+        for name, (i, j) in entry.items():
+            expected = sign.get(name, 1.0) * K[i, j]
+            got = complex(row.ladder.sel(quantity=name))
+            assert abs(got - expected) <= 1e-7 * np.abs(K).max(), (name, point, got, expected)
+
+
 def test_closed_forms_agree_with_the_ladder_to_order_alpha():
     """sigma0 ~ 1/alpha, so the ladder's O(1) corrections are O(alpha) relative: a few percent
     at alpha = 0.02 for the diffusive entries K_xx, K_yy, Q_x of Eqs. (9), (14), App. B."""
     table = closed_forms_vs_ladder()
-    assert float(table.ladder_error.max()) < 1e-8
+    _ladder_column_is_converged(table)
     for name in ("K_xx", "K_yy", "Q_x"):
         rel = table.rel_diff_app_b.sel(quantity=name).values
         rel = rel[np.isfinite(rel)]

@@ -100,7 +100,11 @@ def test_linear_response_by_hand_at_resonance():
 
 
 def test_power_in_watts_by_hand():
-    assert power_watts(1e18, 1.4e5, 1e-21, 1.76e11) == pytest.approx(1e18 * 1.4e5 * 1e-21 / 1.76e11)
+    # p = 1e18 rad^2/s^2, M_s = 1.4e5 A/m, V = 1e-21 m^3 (10 nm cube), |gamma| = 1.76e11 rad/(s T):
+    # M_s V / |gamma| = 1.4e-16 A m^2 / 1.76e11 = 7.9545e-28 J s^2; times p: 7.9545e-10 W
+    assert power_watts(1e18, 1.4e5, 1e-21, 1.76e11) == pytest.approx(7.954545e-10, rel=1e-6)
+    # the electron's gamma is negative: the power is not
+    assert power_watts(1e18, 1.4e5, 1e-21, -1.76e11) == pytest.approx(7.954545e-10, rel=1e-6)
     with pytest.raises(ValueError, match="volume must be > 0"):
         power_watts(1.0, 1.4e5, 0.0, 1.76e11)
 

@@ -37,14 +37,36 @@ def test_examples_page_runs(workdir, capsys):
     assert (workdir / "transport_mz.nc").exists() and (workdir / "ladder.nc").exists()
 
 
-def test_getting_started_results_block_runs(workdir):
+def test_getting_started_results_block_runs(workdir, capsys):
+    import tomllib
+
+    import matplotlib
+    import numpy as np
+
     from tisot.io import load_config
     from tisot.sweeps import run_sweep
 
     config = load_config("examples/configs/response_frequency_sweep.toml")
     run_sweep(config, out="response.nc", workers=1, progress=False)
     (code,) = _blocks("getting-started.md")
-    import matplotlib
-
     matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
     exec(compile(code, "docs/getting-started.md", "exec"), {"__name__": "__main__"})
+    # what the page promises: the printed config is the run's, one labelled curve per period
+    printed = tomllib.loads(capsys.readouterr().out)
+    assert printed["calculation"] == "response"
+    assert printed["sweep"]["axes"]["drive.period_um"] == [1.0, 5.0, 20.0]
+    ax = plt.gcf().axes[0]
+    assert len(ax.lines) == 3 and "GHz" in ax.get_xlabel() and ax.get_xscale() == "log"
+    # Eq. (14): Re K_yy = sigma0 omega^2 / (omega^2 + (D q^2)^2) -> 0 as omega -> 0 (charge is
+    # conserved): each curve rises from ~0 (f = 0.1 GHz < D q^2 / 2 pi, even at 20 um, where
+    # Re K_yy = 0.005 sigma0) to the plateau sigma0, the later the shorter the period
+    rise = []
+    for line in ax.lines:
+        y = np.asarray(line.get_ydata())
+        assert abs(y[0]) < 1e-2 * np.max(np.abs(y)), line.get_label()
+        rise.append(np.argmax(y > 0.5 * np.max(y)))
+    assert rise == sorted(rise, reverse=True)  # periods 1, 5, 20 um: D q^2 falls
+    plt.close("all")
