@@ -124,3 +124,9 @@ def test_out_is_checked_before_the_run(tmp_path):
     blocker.write_text("")
     res = runner.invoke(app, ["dynamics", "--out", str(blocker / "x.nc")])
     _one_line_error(res, "not writable")
+
+
+def test_times_that_end_at_zero_name_the_flag():
+    """Found by tests/fuzz: `--times 0,0.0` got the integrator's own words about t_eval."""
+    res = runner.invoke(app, ["dynamics", "--times", "0,0.0"])
+    assert "--times must end after t = 0" in _one_line_error(res, "--times")

@@ -565,3 +565,11 @@ def test_out_equal_to_the_config_is_refused(tmp_path):
                                       str(tmp_path / "s.toml")])  # fmt: skip
     assert result.exit_code == 2 and "is an input of this command" in result.output
     assert (tmp_path / "s.toml").read_text() == CONFIG
+
+
+def test_the_suspect_is_a_key_the_config_changed(tmp_path):
+    """Found by tests/fuzz: a torques overflow blamed drive.leakage_time_ps = inf, its default."""
+    result = _run_cli(tmp_path, 'calculation = "torques"\n[model]\nvelocity = 1e300\n')
+    assert result.exit_code == 2, result.output
+    (line,) = result.output.strip().splitlines()
+    assert "model.velocity = 1e+300" in line

@@ -68,6 +68,8 @@ def _parse_times(text: str | None, t_max: float, points: int) -> np.ndarray:
         raise ValueError(f"--times must be finite numbers 'T1,T2,...', got {text!r}")
     if np.any(times < 0) or np.any(times > t_max) or np.any(np.diff(times) < 0):
         raise ValueError(f"--times must be increasing and lie in [0, --t-max = {t_max:g}]")
+    if times[-1] <= 0:
+        raise ValueError(f"--times must end after t = 0, got {text!r}")
     return times
 
 

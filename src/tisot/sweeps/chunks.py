@@ -121,6 +121,8 @@ def _likely_cause(job: Job, params: dict, *, decades: float = 0.0) -> str:
             value = params.get(section, {}).get(key)
             if param.kind is not float or not isinstance(value, int | float) or value == 0:
                 continue
+            if value == param.default:  # a value left at its default is no suspect
+                continue
             ref = abs(param.default) if param.default and math.isfinite(param.default) else 1.0
             ratios[f"{section}.{key}"] = value / ref
             values[f"{section}.{key}"] = value
