@@ -115,7 +115,7 @@ FILM = {"--ms": FLOAT, "--theta-h": FLOAT, "--ku": FLOAT, "--phi-h": FLOAT, "--g
 COMMANDS += [
     Command(("fmr",), {**FILM, "--field": FLOAT, "--m-guess": TEXT},
             base=("--ms", "800", "--field", "1000", "--theta-h", "10", "--format", "json"),
-            json=True, known="fmr --g 1e300 prints inf in its JSON"),
+            json=True),
     Command(("fmr-field",), {**FILM, "--frequency": FLOAT},
             base=("--ms", "800", "--frequency", "10", "--theta-h", "10", "--format", "json"),
             json=True),
@@ -128,8 +128,7 @@ COMMANDS += [
             {"--period-um": FLOAT, "--distance-nm": FLOAT, "--voltage": FLOAT,
              "--frequency-ghz": FLOAT, "--duty": FLOAT, "--eps-gate": FLOAT,
              "--eps-substrate": FLOAT, "--harmonics": EDGE_INT, "--points": EDGE_INT},
-            base=("--format", "json"), json=True,
-            known="gate --eps-gate nan: 'permittivity must be finite', no flag named"),
+            base=("--format", "json"), json=True),
     Command(("resonance",),
             {"--start": FLOAT, "--stop": FLOAT, "--num": EDGE_INT, "--omega0": FLOAT,
              "--chi-deg": FLOAT, "--omega": FLOAT, "--f0": FLOAT, "--alpha-g": FLOAT,

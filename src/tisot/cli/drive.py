@@ -51,14 +51,23 @@ def _emit(caught) -> None:
 
 
 def _gate(period_um, distance_nm, voltage, frequency_ghz, duty, eps_gate, eps_substrate, harmonics):
+    from ..device.schema import GATE, SURFACE
     from ..drive import GratingGate
 
-    if not period_um > 0:
-        raise ValueError(f"--period-um must be > 0 (grating period), got {period_um!r}")
-    if not distance_nm >= 0:
-        raise ValueError(
-            f"--distance-nm must be >= 0 (gate-to-surface distance), got {distance_nm!r}"
-        )
+    check_flags(  # the device file's rules for the same quantities, with the flags' names
+        {
+            "--period-um": GATE["period_um"], "--distance-nm": GATE["distance_nm"],
+            "--voltage": GATE["voltage_v"], "--duty": GATE["duty_cycle"],
+            "--eps-gate": GATE["permittivity"], "--eps-substrate": SURFACE["permittivity"],
+            "--harmonics": GATE["harmonics"],
+            "--frequency-ghz": Parameter(kind=float, low=0.0, high=1.0e4, long_name="f"),
+        },
+        {
+            "--period-um": period_um, "--distance-nm": distance_nm, "--voltage": voltage,
+            "--duty": duty, "--eps-gate": eps_gate, "--eps-substrate": eps_substrate,
+            "--harmonics": harmonics, "--frequency-ghz": frequency_ghz,
+        },
+    )  # fmt: skip
     return GratingGate(
         period=period_um * 1e-6,
         distance=distance_nm * 1e-9,
@@ -90,8 +99,7 @@ def gate(
         g = _gate(
             period_um, distance_nm, voltage, frequency_ghz, duty, eps_gate, eps_substrate, harmonics
         )
-        if points < 2:
-            raise ValueError(f"--points must be >= 2, got {points}")
+        check_flags({"--points": Parameter(kind=int, low=2, high=100_000)}, {"--points": points})
         ds = g.to_dataset(np.linspace(0.0, g.period, points, endpoint=False))
         _save(ds, out)
     except ValueError as err:

@@ -49,13 +49,20 @@ G = Annotated[float, typer.Option("--g", help="g-factor (> 0); gamma = g mu_B / 
 
 def _magnet(ms: float, ku: float, kc: float, g: float, **angles: float) -> FilmMagnet:
     """The film from the flags; a bad value exits with an error naming its flag."""
-    for flag, value in {"--ms": ms, "--ku": ku, "--kc": kc, "--g": g, **angles}.items():
+    from ..device.schema import FM
+    from ..io.schema import check_flags
+
+    for flag, value in angles.items():
         if not math.isfinite(value):
             fail(f"{flag} must be a finite number, got {value!r}")
-    if ms <= 0:
-        fail(f"--ms must be > 0 kA/m, got {ms!r}")
-    if g <= 0:
-        fail(f"--g must be > 0, got {g!r}")
+    try:  # the device file's rules for the same quantities, with the flags' names
+        check_flags(
+            {"--ms": FM["ms_ka_per_m"], "--ku": FM["ku_kj_per_m3"], "--kc": FM["kc_kj_per_m3"],
+             "--g": FM["g_factor"]},
+            {"--ms": ms, "--ku": ku, "--kc": kc, "--g": g},
+        )  # fmt: skip
+    except ValueError as err:
+        fail(str(err))
     return FilmMagnet(ms=1e3 * ms, ku=1e3 * ku, kc=1e3 * kc, g=g)
 
 

@@ -93,10 +93,11 @@ FM = {
     "g_factor": _p(float, 2.0, "1", "Lande g factor", low=0.0, low_open=True, high=10.0),
     "ku_kj_per_m3": _p(
         float, 0.0, "kJ m-3", "uniaxial anisotropy Ku along the film normal (> 0 favours "
-        "the normal)",
+        "the normal)", low=-1.0e5, high=1.0e5,
     ),
     "kc_kj_per_m3": _p(
         float, 0.0, "kJ m-3", "cubic anisotropy K1, cubic axes along x, y, z",
+        low=-1.0e5, high=1.0e5,
     ),
     "damping": _p(
         float, None, "1", "intrinsic (isotropic) Gilbert damping of the FM", low=0.0, high=1.0,
@@ -107,7 +108,7 @@ FM = {
         low=0.0,
     ),
     "exchange_stiffness_pj_per_m": _p(
-        float, 0.0, "pJ m-1", "exchange stiffness A_ex", low=0.0,
+        float, 0.0, "pJ m-1", "exchange stiffness A_ex", low=0.0, high=1.0e3,
     ),
     "spin": _p(float, None, "1", "spin S per FM cell at the interface", low=0.0, low_open=True),
     "cell_area_nm2": _p(
@@ -127,7 +128,7 @@ INTERFACE = {
 }  # fmt: skip
 
 GATE = {
-    "period_um": _p(float, 1.0, "um", "grating period L", low=0.0, low_open=True, high=1.0e4),
+    "period_um": _p(float, 1.0, "um", "grating period L", low=1.0e-3, high=1.0e4),
     "distance_nm": _p(
         float, 50.0, "nm", "gate-to-surface distance d", low=0.0, high=1.0e6,
     ),
