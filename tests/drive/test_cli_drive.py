@@ -32,8 +32,8 @@ def test_gate_json_matches_the_library():
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["gate", "--period-um", "0"], "--period-um must be > 0"),
-        (["gate", "--distance-nm", "-1"], "--distance-nm must be >= 0"),
+        (["gate", "--period-um", "0"], "--period-um must be a number in [0.001"),
+        (["gate", "--distance-nm", "-1"], "--distance-nm must be a number in [0.0"),
         (["resonance", "--chi-deg", "400"], "--chi-deg must be"),
         (["resonance", "--num", "1000000000"], "--num must be"),
         (["resonance", "--sweep", "temperature"], "dim must be one of"),
