@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import math
 import warnings
 from pathlib import Path
 from typing import Annotated
@@ -12,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from .._validation import numerics
 from ..experiments.device_torques import device_summary
 from ..io.schema import Parameter, check_flags
 from ..model import RegimeWarning
@@ -78,7 +80,12 @@ def device_cmd(
         warnings.simplefilter("always")
         try:
             dev = load_device(device_file, overrides)
-            info = device_summary(dev)
+            with numerics("tisot device", {"device file": str(device_file), "--set": overrides}):
+                info = device_summary(dev)
+            bad = [k for k, v in info.items() if isinstance(v, float) and math.isnan(v)
+                   and k != "resonance_field_mt"]  # fmt: skip
+            if bad:
+                raise ValueError(f"the device gives non-finite {bad[0]}: check the values set")
         except ValueError as err:
             fail(str(err))
     emit_warnings(caught)
@@ -91,7 +98,12 @@ def device_cmd(
     table.add_row("equilibrium m", ", ".join(f"{c:+.4f}" for c in info["m"]), "")
     for key, (label, unit) in _LABELS.items():
         value = info[key]
-        text = ("yes" if value else "no") if isinstance(value, bool) else f"{value:.5g}"
+        if value is None:
+            text = "n/a"
+        elif isinstance(value, bool):
+            text = "yes" if value else "no"
+        else:
+            text = f"{value:.5g}"
         table.add_row(label, text, unit)
     sf = info["screening_factor"]
     table.add_row("screening E_tot/E_gate, first harmonic", f"{sf['re']:.4g}{sf['im']:+.3g}j", "")

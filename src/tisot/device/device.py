@@ -413,7 +413,10 @@ def _fill_presets(merged: dict[str, dict]) -> None:
         if isinstance(name, str) and name != "custom":
             from . import presets
 
-            p = presets.preset(section, name)
+            try:
+                p = presets.preset(section, name)
+            except ValueError as err:
+                raise ValueError(f"{section}.material: {err} (or 'custom')") from None
             names[section] = p.name
             given = merged[section]
             base = dict(p.values)

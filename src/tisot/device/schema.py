@@ -22,6 +22,7 @@ with the localized spins S = -S m this is Delta_sd = -J_sd S). Every magnitude d
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from ..io.schema import Parameter, Schema
 
@@ -167,6 +168,28 @@ ENVIRONMENT = {
     ),
     "temperature_k": _p(float, 2.0, "K", "temperature", low=0.0),
 }  # fmt: skip
+
+#: Upper bounds far beyond any device, so that every number stays in floating-point range
+#: (a Fermi level of 10 eV, 10^16 carriers per cm^2, a permittivity of 10^5, ...).
+_CAPS = {
+    "surface": {"fermi_energy_mev": 1.0e4, "carrier_density_per_cm2": 1.0e16,
+                "backgate_capacitance_nf_per_cm2": 1.0e6, "mobility_cm2_per_vs": 1.0e8,
+                "tau_tr_ps": 1.0e6, "permittivity": 1.0e5},
+    "fm": {"thickness_nm": 1.0e5, "monolayer_nm": 1.0e3, "inhomogeneous_broadening_mt": 1.0e5,
+           "spin": 100.0, "cell_area_nm2": 1.0e4},
+    "gate": {"permittivity": 1.0e5},
+    "environment": {"temperature_k": 1.0e4},
+}  # fmt: skip
+#: Symmetric bounds |value| <= cap for signed quantities.
+_SIGNED = {("surface", "backgate_voltage_v"): 1.0e4, ("gate", "voltage_v"): 1.0e4}
+
+for _section, _caps in _CAPS.items():
+    _table = {"surface": SURFACE, "fm": FM, "gate": GATE, "environment": ENVIRONMENT}[_section]
+    for _key, _cap in _caps.items():
+        _table[_key] = replace(_table[_key], high=_cap)
+for (_section, _key), _cap in _SIGNED.items():
+    _table = {"surface": SURFACE, "gate": GATE}[_section]
+    _table[_key] = replace(_table[_key], low=-_cap, high=_cap)
 
 #: ``{section: {key: Parameter}}`` of a device file.
 DEVICE_SCHEMA: Schema = {

@@ -131,5 +131,5 @@ def device_summary(device) -> dict:
                              "im": float((drive.field[first, 0] / bare).imag)},
         "diffusive_torque_per_s": float(t_diff),
         "fieldlike_torque_per_s": float(t_fl),
-        "diffusive_over_fieldlike": float(t_diff / t_fl) if t_fl > 0 else math.inf,
+        "diffusive_over_fieldlike": float(t_diff / t_fl) if t_fl > 0 else None,  # no coupling
     }  # fmt: skip
