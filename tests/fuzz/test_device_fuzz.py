@@ -37,7 +37,7 @@ def _check(device_file, key, value):
         info = json.loads(res.output.splitlines()[0])
         assert math.isclose(sum(c * c for c in info["m"]), 1.0, rel_tol=1e-9)
         numbers = [v for v in info.values() if isinstance(v, float)]
-        assert all(math.isfinite(v) or v == info.get("resonance_field_mt") for v in numbers)
+        assert all(math.isfinite(v) for v in numbers)  # null where there is no number
         assert info["frequency_ghz"] > 0
     else:
         assert res.exit_code == 2, res.output

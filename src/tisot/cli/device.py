@@ -80,10 +80,11 @@ def device_cmd(
         warnings.simplefilter("always")
         try:
             dev = load_device(device_file, overrides)
-            with numerics("tisot device", {"device file": str(device_file), "--set": overrides}):
+            from ..device import parse_overrides
+
+            with numerics("tisot device", parse_overrides(overrides)):
                 info = device_summary(dev)
-            bad = [k for k, v in info.items() if isinstance(v, float) and math.isnan(v)
-                   and k != "resonance_field_mt"]  # fmt: skip
+            bad = [k for k, v in info.items() if isinstance(v, float) and not math.isfinite(v)]
             if bad:
                 raise ValueError(f"the device gives non-finite {bad[0]}: check the values set")
         except ValueError as err:

@@ -12,6 +12,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from .._validation import numerics
+from ..io.schema import Parameter, check_flags
 from ..model import RegimeWarning
 from .main import app, fail
 from .options import FormatOpt, OutputFormat
@@ -22,11 +24,11 @@ class Method(StrEnum):
     ladder = "ladder"
 
 
-def _check(name: str, value: float, *, low: float, strict: bool, unit: str) -> None:
-    ok = value > low if strict else value >= low
-    if not (math.isfinite(value) and ok):
-        rel = ">" if strict else ">="
-        fail(f"{name} must be finite and {rel} {low:g} ({unit}), got {value!r}")
+#: flags without a device-file key of their own
+FLAGS = {
+    "--mz": Parameter(kind=float, low=-1.0, high=1.0, long_name="m_z"),
+    "--frequency-ghz": Parameter(kind=float, low=0.0, high=1.0e4, long_name="f"),
+}
 
 
 @app.command()
@@ -68,22 +70,25 @@ def screening(
     The surface's induced charge (density response from K by continuity) screens the gate
     field in the layered geometry; without screening the factor is 1 (the paper's drive).
     """
+    from ..device.schema import GATE, INTERFACE, SURFACE
     from ..drive import LayeredDielectric, Screening, SurfacePolarizability, screening_wavevector
     from ..model import SurfaceModel
 
-    _check("--energy-mev", energy_mev, low=0.0, strict=True, unit="meV")
-    _check("--velocity", velocity, low=0.0, strict=True, unit="m/s")
-    _check("--period-um", period_um, low=0.0, strict=True, unit="um")
-    _check("--distance-nm", distance_nm, low=0.0, strict=False, unit="nm")
-    _check("--eps-gate", eps_gate, low=0.0, strict=True, unit="relative permittivity")
-    _check("--eps-substrate", eps_substrate, low=0.0, strict=True, unit="relative permittivity")
-    _check("--frequency-ghz", frequency_ghz, low=0.0, strict=False, unit="GHz")
-    if not (math.isfinite(delta_sd_mev)):
-        fail(f"--delta-sd-mev must be finite (meV), got {delta_sd_mev!r}")
-    if not -1.0 <= mz <= 1.0:
-        fail(f"--mz must lie in [-1, 1], got {mz!r}")
-    if not 0.0 < alpha < 1.0:
-        fail(f"--alpha must satisfy 0 < alpha < 1, got {alpha!r}")
+    values = {
+        "--energy-mev": energy_mev, "--delta-sd-mev": delta_sd_mev, "--mz": mz,
+        "--alpha": alpha, "--velocity": velocity, "--period-um": period_um,
+        "--distance-nm": distance_nm, "--eps-gate": eps_gate, "--eps-substrate": eps_substrate,
+        "--frequency-ghz": frequency_ghz,
+    }  # fmt: skip
+    try:  # the device file's rules for the same quantities, with the flags' names
+        check_flags(FLAGS | {
+            "--energy-mev": SURFACE["fermi_energy_mev"], "--delta-sd-mev": INTERFACE["exchange_mev"],
+            "--alpha": SURFACE["disorder_alpha"], "--velocity": SURFACE["velocity_m_per_s"],
+            "--period-um": GATE["period_um"], "--distance-nm": GATE["distance_nm"],
+            "--eps-gate": GATE["permittivity"], "--eps-substrate": SURFACE["permittivity"],
+        }, values)  # fmt: skip
+    except ValueError as err:
+        fail(str(err))
     if abs(delta_sd_mev * mz) >= energy_mev:
         fail(
             f"--energy-mev = {energy_mev} lies inside the exchange gap |Delta_sd m_z| = "
@@ -92,27 +97,28 @@ def screening(
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            model = SurfaceModel.from_physical(
-                fermi_energy_mev=energy_mev,
-                exchange_energy_mev=delta_sd_mev,
-                magnetization=(math.sqrt(max(0.0, 1 - mz * mz)), 0.0, mz),
-                disorder=alpha,
-                velocity=velocity,
-            )
-            layers = LayeredDielectric(
-                distance=distance_nm * 1e-9,
-                permittivity=eps_gate,
-                substrate_permittivity=eps_substrate,
-            )
-            q = 2 * math.pi / (period_um * 1e-6)
-            omega = 2 * math.pi * frequency_ghz * 1e9
-            s = model.scales
-            model.check_regime(q / s.wavevector, omega / s.rate)
-            scr = Screening(layers, SurfacePolarizability(model, method.value))
-            k = complex(scr.factor(q, omega))
-            D = model.diffusion_constant * s.diffusion
-            rate = float(scr.relaxation_rate(q))
-            q_s = screening_wavevector(model, layers.mean_permittivity)
+            with numerics("tisot screening", values):
+                model = SurfaceModel.from_physical(
+                    fermi_energy_mev=energy_mev,
+                    exchange_energy_mev=delta_sd_mev,
+                    magnetization=(math.sqrt(max(0.0, 1 - mz * mz)), 0.0, mz),
+                    disorder=alpha,
+                    velocity=velocity,
+                )
+                layers = LayeredDielectric(
+                    distance=distance_nm * 1e-9,
+                    permittivity=eps_gate,
+                    substrate_permittivity=eps_substrate,
+                )
+                q = 2 * math.pi / (period_um * 1e-6)
+                omega = 2 * math.pi * frequency_ghz * 1e9
+                s = model.scales
+                model.check_regime(q / s.wavevector, omega / s.rate)
+                scr = Screening(layers, SurfacePolarizability(model, method.value))
+                k = complex(scr.factor(q, omega))
+                D = model.diffusion_constant * s.diffusion
+                rate = float(scr.relaxation_rate(q))
+                q_s = screening_wavevector(model, layers.mean_permittivity)
         except ValueError as err:
             fail(str(err).replace("fermi_energy_mev", "--energy-mev"))
     for w in caught:

@@ -180,6 +180,15 @@ _CAPS = {
     "gate": {"permittivity": 1.0e5},
     "environment": {"temperature_k": 1.0e4},
 }  # fmt: skip
+#: Lower bounds far below any device, for the same reason (a transport time of 1 attosecond...).
+_FLOORS = {
+    "surface": {"fermi_energy_mev": 1.0e-3, "carrier_density_per_cm2": 1.0e6,
+                "backgate_capacitance_nf_per_cm2": 1.0e-6, "mobility_cm2_per_vs": 1.0e-3,
+                "tau_tr_ps": 1.0e-6, "disorder_alpha": 1.0e-6},
+    "fm": {"ms_ka_per_m": 1.0e-3, "thickness_nm": 1.0e-3, "monolayer_nm": 1.0e-3,
+           "g_factor": 1.0e-3, "spin": 1.0e-3, "cell_area_nm2": 1.0e-4},
+    "gate": {"frequency_ghz": 1.0e-6},
+}  # fmt: skip
 #: Symmetric bounds |value| <= cap for signed quantities.
 _SIGNED = {("surface", "backgate_voltage_v"): 1.0e4, ("gate", "voltage_v"): 1.0e4}
 
@@ -187,6 +196,10 @@ for _section, _caps in _CAPS.items():
     _table = {"surface": SURFACE, "fm": FM, "gate": GATE, "environment": ENVIRONMENT}[_section]
     for _key, _cap in _caps.items():
         _table[_key] = replace(_table[_key], high=_cap)
+for _section, _floors in _FLOORS.items():
+    _table = {"surface": SURFACE, "fm": FM, "gate": GATE}[_section]
+    for _key, _floor in _floors.items():
+        _table[_key] = replace(_table[_key], low=_floor, low_open=False)
 for (_section, _key), _cap in _SIGNED.items():
     _table = {"surface": SURFACE, "gate": GATE}[_section]
     _table[_key] = replace(_table[_key], low=-_cap, high=_cap)

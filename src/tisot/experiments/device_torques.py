@@ -112,7 +112,7 @@ def device_summary(device) -> dict:
     try:
         b_res = kittel_field(magnet, device.gate.frequency, theta_h_deg=theta_h, phi_h_deg=phi_h)
     except ValueError:
-        b_res = math.nan
+        b_res = None  # no resonance at this frequency along the field direction
     bare = device.with_values({"gate.screening": False}).drive(m0).field[first, 0]
     return {
         "m": [float(c) for c in m0],
@@ -120,7 +120,7 @@ def device_summary(device) -> dict:
         "m_phi_deg": float(eq.phi_deg),
         "hysteretic": bool(eq.hysteretic),
         "frequency_ghz": float(resonance_frequency(magnet, device.field_tesla, m0)) * 1e-9,
-        "resonance_field_mt": float(b_res) * 1e3,
+        "resonance_field_mt": None if b_res is None else float(b_res) * 1e3,
         "fermi_energy_mev": device.fermi_energy_mev(m0),
         "disorder_alpha": device.disorder(m0),
         "sigma0_e2_per_h": transport.sigma0,

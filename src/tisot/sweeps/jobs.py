@@ -11,6 +11,7 @@ Config units are the laboratory's (meV, m/s, um, GHz); each job converts to mode
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import ClassVar
 
 import numpy as np
@@ -462,6 +463,34 @@ class TorquesJob(Job):
             "delta_sd": np.asarray(coupling.exchange_energy_mev),
             "D": np.asarray(D),
         }
+
+
+#: Bounds far beyond any run that makes sense, so that every number stays in floating-point range
+#: and a size is refused before anything is allocated: (low, high) per key (None: keep).
+_CAPS = {
+    id(MODEL_SCHEMA): {"fermi_energy_mev": (None, 1.0e4), "exchange_mev": (-1.0e4, 1.0e4),
+                       "velocity": (None, 1.0e7)},
+    id(DRIVE_SCHEMA): {"frequency_ghz": (None, 1.0e5), "q_angle_deg": (-360.0, 360.0)},
+    id(DYNAMICS_SCHEMA): {"drive_amplitude": (None, 1.0e3), "drive_frequency": (None, 1.0e3),
+                          "drive_phase_deg": (-360.0, 360.0), "alpha_g": (None, 100.0),
+                          "alpha_iso": (None, 100.0), "t_max": (None, 1.0e6),
+                          "samples": (None, 1_000_000)},
+    id(RESONANCE_SCHEMA): {"drive_amplitude": (None, 1.0e3), "drive_frequency": (None, 1.0e3),
+                           "alpha_g": (None, 100.0), "alpha_iso": (None, 100.0),
+                           "settle": (None, 1.0e7), "average": (None, 1.0e7),
+                           "samples_per_period": (None, 1000)},
+    id(COUPLING_SCHEMA): {"cell_area_nm2": (None, 1.0e4), "spin": (None, 100.0)},
+    id(TORQUE_DRIVE_SCHEMA): {"period_um": (1.0e-3, 1.0e4), "frequency_ghz": (None, 1.0e5),
+                              "field_v_per_m": (None, 1.0e10)},
+}  # fmt: skip
+for _schema in (MODEL_SCHEMA, DRIVE_SCHEMA, DYNAMICS_SCHEMA, RESONANCE_SCHEMA, COUPLING_SCHEMA,
+                TORQUE_DRIVE_SCHEMA):  # fmt: skip
+    for _key, (_low, _high) in _CAPS[id(_schema)].items():
+        _p = _schema[_key]
+        _schema[_key] = replace(
+            _p, low=_p.low if _low is None else _low, high=_high, high_open=False,
+            low_open=_p.low_open if _low is None else False,
+        )  # fmt: skip
 
 
 register_job(TransportJob())
