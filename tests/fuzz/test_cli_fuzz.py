@@ -23,6 +23,7 @@ import re
 import signal
 import tomllib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 import tomli_w
@@ -136,6 +137,26 @@ COMMANDS += [
             base=("--num", "3", "--format", "json"), json=True),
 ]  # fmt: skip
 
+#: The commands on a device file (examples/devices), with hostile flag values and --set pairs.
+DEVICE_FILE = str(Path(__file__).parents[2] / "examples" / "devices" / "bi2se3_eus.toml")
+SET = S.st.sampled_from(["fm.damping=nan", "fm.dampin=0.1", "fm.damping", "=1",
+                         "environment.field_mt=-5", "gate.harmonics=1e9", "surface.material=x",
+                         "interface.exchange_mev=1e300", "gate.screening=maybe",
+                         "fm.damping=0.02"])  # fmt: skip
+SWEEP = S.st.sampled_from(["100:130:5", "130:100:5", "1:2:0", "a:b:c", "1:2", "nan:1:3",
+                           "100:130:1e9", "-5:10:3", "120", "1e300:1e301:3"])  # fmt: skip
+COMMANDS += [
+    Command(("device", DEVICE_FILE), {"--set": SET}, base=("--format", "json"), json=True),
+    Command(("spectrum", DEVICE_FILE),
+            {"--field-mt": SWEEP, "--frequency-ghz": SWEEP, "--set": SET,
+             "--observable": S.choice("power", "dpdh", "cone_deg")},
+            base=("--field-mt", "105:125:5", "--frequency-ghz", "10", "--format", "json"),
+            json=True),
+    Command(("film", DEVICE_FILE), {"--points": EDGE_INT, "--set": SET},
+            base=("--points", "2", "--settle-ns", "1", "--average-ns", "0.2", "--format",
+                  "json"), json=True),
+]  # fmt: skip
+
 
 def _params(commands):
     return [
@@ -219,10 +240,14 @@ def _fuzz(command: Command, data, *, deep: bool, tmp_path) -> None:
     args = list(command.path) + list(command.base)
     if command.path == ("paper", "fig3"):
         args += ["--out", str(tmp_path / "paper")]
+    names = list(chosen)
     for flag in chosen:
-        args += [flag, data.draw(S.value(flags[flag], deep), label=flag)]
+        value = data.draw(S.value(flags[flag], deep), label=flag)
+        args += [flag, value]
+        if flag == "--set":  # the parameter is the device key it sets
+            names.append(value.partition("=")[0])
     result = _run(args, 120.0 if deep else 30.0)
-    check_outcome(result, chosen, is_json=command.json, case=" ".join(args))
+    check_outcome(result, names, is_json=command.json, case=" ".join(args))
 
 
 FUZZ = settings(
