@@ -153,7 +153,7 @@ def film(
             if out is not None:
                 from ..io.store import check_writable
 
-                check_writable(out)
+                check_writable(out, inputs=(device_file,))
             dev = load_device(device_file, overrides)
             ds = steady_state(
                 dev, points=points, fieldlike=fieldlike, settle_ns=settle_ns,

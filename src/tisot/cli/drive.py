@@ -127,6 +127,13 @@ def gate(
 RESONANCE_FLAGS = {
     "--num": Parameter(kind=int, low=1, high=4096, long_name="number of sweep values"),
     "--chi-deg": Parameter(kind=float, low=0.0, high=180.0, long_name="field angle"),
+    "--start": Parameter(kind=float, low=-1e3, high=1e3, long_name="first value"),
+    "--stop": Parameter(kind=float, low=-1e3, high=1e3, long_name="last value"),
+    "--omega0": Parameter(kind=float, low=0.0, low_open=True, high=1e3, long_name="gamma H"),
+    "--omega": Parameter(kind=float, low=0.0, low_open=True, high=1e3, long_name="drive"),
+    "--f0": Parameter(kind=float, low=0.0, high=1e3, long_name="drive amplitude"),
+    "--alpha-g": Parameter(kind=float, low=0.0, high=100.0, long_name="alpha_G"),
+    "--alpha-iso": Parameter(kind=float, low=0.0, high=100.0, long_name="alpha_iso"),
 }
 
 
@@ -164,9 +171,15 @@ def resonance(
     from ..experiments.resonance import linewidth, plot_spectrum, spectrum
 
     try:
-        check_flags(RESONANCE_FLAGS, {"--num": num, "--chi-deg": chi_deg})
+        check_flags(RESONANCE_FLAGS, {
+            "--num": num, "--chi-deg": chi_deg, "--start": start, "--stop": stop,
+            "--omega0": omega0, "--omega": omega, "--f0": f0, "--alpha-g": alpha_g,
+            "--alpha-iso": alpha_iso,
+        })  # fmt: skip
+        if alpha_g + alpha_iso == 0 and sweep != "alpha_g":
+            raise ValueError("--alpha-g and --alpha-iso are both 0: no damping, no steady state")
         if plot is not None:
-            check_writable(plot)
+            check_writable(plot, create_parents=False, inputs=[out] if out else ())
         values = np.linspace(start, stop, num)
         if sweep == "chi":
             values = np.radians(values)
