@@ -1,11 +1,13 @@
 """How much of the gate's field the TI surface electrons leave, and where the drive's pole goes.
 
-Two presets (gate dielectric eps_d = 9 at d = 50 nm, TI below with eps_s):
+The two devices of docs/realistic-device.md (examples/devices/*.toml, the material presets: gate
+dielectric eps_d = 9 at d = 50 nm, the TI below with its eps_s, the disorder from the mobility,
+m at the FM's equilibrium):
 
-* Bi2Se3: E_F = 100 meV, v = 5e5 m/s, eps_s = 100;
-* (Bi,Sb)2Te3: E_F = 40 meV, v = 3.5e5 m/s, eps_s = 50;
+* Bi2Se3 under EuS: E_F = 100 meV, v = 5e5 m/s, eps_s = 100;
+* (Bi,Sb)2Te3 under TmIG: E_F = 80 meV, v = 4e5 m/s, eps_s = 200.
 
-both with Delta_sd = 10 meV, m_z = 0.7, alpha = 0.05. Panels: (a) |E_total/E_gate| at the first
+Panels: (a) |E_total/E_gate| at the first
 harmonic q = 2 pi/L against the period, static and at 10 GHz, with the far-gate Thomas-Fermi
 1/(1 + q_s/q); (b) against frequency at L = 1 um (lines: closed form; dots: exact ladder), with
 the screened pole Gamma/2pi = D q (q + q_s)/2pi (layered) and the bare D q^2/2pi marked; (c) the
@@ -28,6 +30,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 
+from tisot.device import Device
 from tisot.drive import (
     LayeredDielectric,
     Screening,
@@ -35,26 +38,44 @@ from tisot.drive import (
     screening_wavevector,
 )
 from tisot.io.store import atomic_save_figure
-from tisot.model import SurfaceModel
 
+HERE = Path(__file__).parent
 PRESETS = {
-    "Bi2Se3": {"fermi_energy_mev": 100.0, "velocity": 5e5, "eps_s": 100.0},
-    "(Bi,Sb)2Te3": {"fermi_energy_mev": 40.0, "velocity": 3.5e5, "eps_s": 50.0},
+    "Bi2Se3": HERE / "devices" / "bi2se3_eus.toml",
+    "(Bi,Sb)2Te3": HERE / "devices" / "bst_tmig.toml",
 }
 EPS_D, DISTANCE = 9.0, 50e-9
-M = (math.sqrt(1 - 0.7**2), 0.0, 0.7)
+PERIODS_UM = (0.3, 1.0, 3.0, 10.0)
 
 
 def device(name):
-    p = PRESETS[name]
-    model = SurfaceModel.from_physical(
-        fermi_energy_mev=p["fermi_energy_mev"], exchange_energy_mev=10.0, magnetization=M,
-        disorder=0.05, velocity=p["velocity"],
-    )  # fmt: skip
+    """The surface at the FM's equilibrium and the layered dielectric of a device file."""
+    dev = Device.from_file(PRESETS[name])
+    model = dev.surface_model(dev.equilibrium().m)
     layers = LayeredDielectric(
-        distance=DISTANCE, permittivity=EPS_D, substrate_permittivity=p["eps_s"]
-    )
+        distance=dev.gate.distance, permittivity=dev.gate.permittivity,
+        substrate_permittivity=dev.surface.permittivity,
+    )  # fmt: skip
     return model, layers
+
+
+def period_table(name):
+    """Rows (L um, Dq^2/2pi GHz, Gamma/2pi GHz, static, 10 GHz, 10 GHz ladder) of the docs."""
+    model, layers = device(name)
+    D = model.diffusion_constant * model.scales.diffusion
+    analytic = Screening(layers, SurfacePolarizability(model))
+    ladder = Screening(layers, SurfacePolarizability(model, "ladder"))
+    w = 2 * math.pi * 10e9
+    rows = []
+    for period in PERIODS_UM:
+        q = 2 * math.pi / (period * 1e-6)
+        rows.append((
+            period, D * q * q / (2 * math.pi) * 1e-9,
+            float(analytic.relaxation_rate(q)) / (2 * math.pi) * 1e-9,
+            abs(complex(analytic.factor(q, 0.0))), abs(complex(analytic.factor(q, w))),
+            abs(complex(ladder.factor(q, w))),
+        ))  # fmt: skip
+    return rows
 
 
 def numbers(name):
@@ -137,6 +158,9 @@ def main(out: Path) -> None:
         print(f"\n{name} (eps_d = {EPS_D}, d = {DISTANCE * 1e9:g} nm, L = 1 um)")
         for key, value in numbers(name).items():
             print(f"  {key:<32s} {value:.4g}")
+        print("  L (um) | Dq^2/2pi (GHz) | Gamma/2pi (GHz) | static | 10 GHz | 10 GHz, ladder")
+        for row in period_table(name):
+            print("  " + " | ".join(f"{v:.3g}" for v in row))
     atomic_save_figure(figure(), out, dpi=120)
     print(f"\nwrote {out}")
 
