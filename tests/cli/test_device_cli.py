@@ -71,5 +71,8 @@ def test_film_command_balances_energy(device_file, tmp_path):
     p_in, p_out = np.array(data["absorbed_power"]), np.array(data["dissipated_power"])
     assert np.sum(p_in) == pytest.approx(np.sum(p_out), rel=5e-3)
     assert math.degrees(math.acos(data["m0"][2])) == pytest.approx(87.0, abs=0.5)
-    res = runner.invoke(app, ["film", str(device_file), "--points", "0"])
-    assert res.exit_code == 2 and "--points" in res.output
+    for points in ("0", "100000"):  # refused before anything runs (issue 14)
+        res = runner.invoke(app, ["film", str(device_file), "--points", points])
+        assert res.exit_code == 2 and "--points must be an integer in [1, 512]" in res.output
+    res = runner.invoke(app, ["film", str(device_file), "--out", str(device_file)])
+    assert res.exit_code == 2 and "Traceback" not in res.output  # the output would be the input

@@ -36,6 +36,10 @@ def test_gate_json_matches_the_library():
         (["gate", "--distance-nm", "-1"], "--distance-nm must be a number in [0.0"),
         (["resonance", "--chi-deg", "400"], "--chi-deg must be"),
         (["resonance", "--num", "1000000000"], "--num must be"),
+        (["resonance", "--alpha-g", "0"], "--alpha-g and --alpha-iso are both 0"),
+        (["gate", "--harmonics", "100000000"], "--harmonics must be an integer in [1, 4096]"),
+        (["gate", "--period-um", "1e-300"], "--period-um must be a number in [0.001"),
+        (["gate", "--eps-gate", "nan"], "--eps-gate must be a number"),
         (["resonance", "--sweep", "temperature"], "dim must be one of"),
     ],
 )
@@ -43,6 +47,7 @@ def test_bad_input_is_named(args, message):
     res = runner.invoke(app, args)
     assert res.exit_code == 2
     assert message in res.output
+    assert len(res.output.strip().splitlines()) == 1  # one line, not 70
 
 
 def test_resonance_json_follows_linear_response(tmp_path):
