@@ -57,7 +57,7 @@ def test_dynamic_factor_and_pole():
         ("--velocity", "0", "--velocity must be a number in [1000.0"),
         ("--period-um", "nan", "--period-um must be a number"),
         ("--mz", "2", "--mz must be a number in [-1.0, 1.0]"),
-        ("--alpha", "1.5", "--alpha must be a number in (0.0, 1.0)"),
+        ("--alpha", "1.5", "--alpha must be a number in [1e-06, 1.0)"),
         ("--energy-mev", "1e300", "--energy-mev must be a number in [0.001"),
         ("--energy-mev", "5", "inside the exchange gap"),
     ],

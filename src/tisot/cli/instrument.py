@@ -59,20 +59,36 @@ PlotOpt = Annotated[
 ]
 
 
+#: the range of each swept axis: the device file's rule for the same quantity
+_AXIS_RULES = {
+    "--field-mt": ("environment", "field_mt"),
+    "--frequency-ghz": ("gate", "frequency_ghz"),
+}
+
+
 def _sweep(text: str, name: str) -> np.ndarray:
-    """'START:STOP:N' -> linspace, or a single number -> [value]."""
+    """'START:STOP:N' -> linspace, or a single number -> [value]; every value in range."""
+    from ..device.schema import DEVICE_SCHEMA
+
     parts = text.split(":")
+    values = None
     try:
         if len(parts) == 1:
-            return np.array([float(parts[0])])
-        if len(parts) == 3:
+            values = np.array([float(parts[0])])
+        elif len(parts) == 3:
             start, stop, n = float(parts[0]), float(parts[1]), int(parts[2])
-            if n < 1 or n > 100_000:
-                raise ValueError
-            return np.linspace(start, stop, n)
+            if 1 <= n <= 100_000:
+                values = np.linspace(start, stop, n)
     except ValueError:
         pass
-    raise ValueError(f"{name} takes START:STOP:N (N = 1..100000) or one number, got {text!r}")
+    if values is None:
+        raise ValueError(f"{name} takes START:STOP:N (N = 1..100000) or one number, got {text!r}")
+    if name in _AXIS_RULES:
+        section, key = _AXIS_RULES[name]
+        param = DEVICE_SCHEMA[section][key]
+        for v in (values[0], values[-1]):
+            param.check(name, float(v))
+    return values
 
 
 def _device(path: Path, sets):
