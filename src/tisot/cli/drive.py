@@ -180,6 +180,11 @@ def resonance(
             raise ValueError("--alpha-g and --alpha-iso are both 0: no damping, no steady state")
         if plot is not None:
             check_writable(plot, create_parents=False, inputs=[out] if out else ())
+        swept = {"omega": "--omega", "omega0": "--omega0", "chi": "--chi-deg", "f0": "--f0",
+                 "alpha_g": "--alpha-g"}.get(sweep)  # fmt: skip
+        if swept is not None:  # the swept values obey the rule of the flag they replace
+            for name, value in (("--start", start), ("--stop", stop)):
+                RESONANCE_FLAGS[swept].check(f"{name} (a value of {swept})", value)
         values = np.linspace(start, stop, num)
         if sweep == "chi":
             values = np.radians(values)
