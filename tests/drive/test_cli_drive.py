@@ -40,7 +40,7 @@ def test_gate_json_matches_the_library():
         (["gate", "--harmonics", "100000000"], "--harmonics must be an integer in [1, 4096]"),
         (["gate", "--period-um", "1e-300"], "--period-um must be a number in [0.001"),
         (["gate", "--eps-gate", "nan"], "--eps-gate must be a number"),
-        (["resonance", "--sweep", "temperature"], "dim must be one of"),
+        (["resonance", "--sweep", "temperature"], "--sweep must be one of 'omega'"),
     ],
 )
 def test_bad_input_is_named(args, message):

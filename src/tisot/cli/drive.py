@@ -134,6 +134,7 @@ RESONANCE_FLAGS = {
     "--f0": Parameter(kind=float, low=0.0, high=1e3, long_name="drive amplitude"),
     "--alpha-g": Parameter(kind=float, low=0.0, high=100.0, long_name="alpha_G"),
     "--alpha-iso": Parameter(kind=float, low=0.0, high=100.0, long_name="alpha_iso"),
+    "--sweep": Parameter(kind=str, choices=("omega", "omega0", "chi", "f0", "alpha_g")),
 }
 
 
@@ -174,7 +175,7 @@ def resonance(
         check_flags(RESONANCE_FLAGS, {
             "--num": num, "--chi-deg": chi_deg, "--start": start, "--stop": stop,
             "--omega0": omega0, "--omega": omega, "--f0": f0, "--alpha-g": alpha_g,
-            "--alpha-iso": alpha_iso,
+            "--alpha-iso": alpha_iso, "--sweep": sweep,
         })  # fmt: skip
         if alpha_g + alpha_iso == 0 and sweep != "alpha_g":
             raise ValueError("--alpha-g and --alpha-iso are both 0: no damping, no steady state")
