@@ -425,6 +425,11 @@ class TorquesJob(Job):
         from ..torques import torque_ratio
 
         m, c, d = params["model"], params["coupling"], params["drive"]
+        if m["exchange_mev"] == 0:
+            raise ValueError(
+                "model.exchange_mev = 0: the FM does not couple to the surface, there are no "
+                "torques and their ratio is undefined; give Delta_sd != 0"
+            )
         coupling = Coupling(
             exchange_coupling_mev=-m["exchange_mev"] / c["spin"],  # J_sd = -Delta_sd / S
             cell_area=c["cell_area_nm2"] * 1e-18,
