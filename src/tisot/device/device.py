@@ -1,7 +1,7 @@
 """The :class:`Device`: TI surface + FM film + interface + grated gate + environment.
 
-It is the one place where a device is assembled: the CLI, the sweeps, the examples and the
-paper's reproduction build through it. Inputs are what a lab knows (device-file keys in lab
+It is the one place where a device is assembled: the CLI, the sweeps and the examples build
+through it (the paper's reproduction has no device: it is the paper's dimensionless macrospin). Inputs are what a lab knows (device-file keys in lab
 units, :mod:`tisot.device.schema`); :class:`tisot.model.Scales` stays the one converter to
 model units. What it builds, at a magnetization m:
 
@@ -303,19 +303,20 @@ class Device:
             harmonics=g.harmonics,
         )
 
-    def medium(self, m):
+    def medium(self, m, model=None):
         """D, eta (Eq. 4) and the sheet conductance at m (:class:`tisot.drive.DiffusiveMedium`),
-        eta per FM moment (divided by the layers)."""
+        eta per FM moment (divided by the layers); ``model``: the surface at m, if at hand."""
         from dataclasses import replace
 
         from ..drive import DiffusiveMedium
 
+        model = self.surface_model(m) if model is None else model
         bare = DiffusiveMedium.from_model(
-            self.surface_model(m), self.coupling, leakage_time=self.surface.leakage_time
+            model, self.coupling, leakage_time=self.surface.leakage_time
         )
         return replace(bare, strength=bare.strength / self.layers)
 
-    def surface_field(self, m):
+    def surface_field(self, m, model=None):
         """The in-plane field on the surface (:class:`tisot.drive.SurfaceField`): the gate's,
         screened by the surface electrons at m when ``gate.screening``."""
         gate = self.grating()
@@ -324,7 +325,7 @@ class Device:
         from ..drive import SurfacePolarizability
 
         surface = SurfacePolarizability(
-            self.surface_model(m),
+            self.surface_model(m) if model is None else model,
             method=self.gate.screening_method,
             leakage_time=self.surface.leakage_time,
         )
@@ -336,10 +337,10 @@ class Device:
         from ..model import fieldlike_coefficient
 
         m = unit_vector("m", m)
-        field = self.surface_field(m)
-        medium = self.medium(m)
-        harmonic = fourier_drive(field, medium)
-        coef = fieldlike_coefficient(self.surface_model(m), self.coupling) / self.layers
+        model = self.surface_model(m)
+        field = self.surface_field(m, model)
+        harmonic = fourier_drive(field, self.medium(m, model))
+        coef = fieldlike_coefficient(model, self.coupling) / self.layers
         J = harmonic.current
         b = coef * np.stack([-J[:, 1], J[:, 0], np.zeros(len(J))], axis=-1)  # c z x J, Eq. (3)
         return DeviceDrive(
@@ -395,12 +396,10 @@ def unknown_keys(section: str, table: Mapping[str, Any]) -> None:
 
 
 def _apply(merged: dict[str, dict], overrides: Mapping[str, Any]) -> None:
-    from .schema import ALTERNATIVES
-
     for key, value in overrides.items():
         section, name = _split(key)
-        for group, keys in ALTERNATIVES.items():  # a new alternative replaces the old one
-            if group.split(".")[0] == section and name in keys:
+        for keys in _alternatives(section):  # a new alternative replaces the old one
+            if name in keys:
                 for other in keys:
                     merged[section].pop(other, None)
         merged[section][name] = value
@@ -420,7 +419,7 @@ def _fill_presets(merged: dict[str, dict]) -> None:
             names[section] = p.name
             given = merged[section]
             base = dict(p.values)
-            for _, keys in _alternatives(section):
+            for keys in _alternatives(section):
                 if any(k in given for k in keys):
                     for k in keys:
                         base.pop(k, None)
@@ -438,10 +437,11 @@ def _fill_presets(merged: dict[str, dict]) -> None:
         merged["interface"] = {**pair.values, **merged["interface"]}
 
 
-def _alternatives(section: str):
+def _alternatives(section: str) -> list[tuple[str, ...]]:
+    """The groups of alternative keys of one section (exactly one of each is set)."""
     from .schema import ALTERNATIVES
 
-    return [(g, keys) for g, keys in ALTERNATIVES.items() if g.split(".")[0] == section]
+    return [keys for group, keys in ALTERNATIVES.items() if group.split(".")[0] == section]
 
 
 def _reject_nan(data, where: str = "") -> None:

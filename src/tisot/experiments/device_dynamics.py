@@ -101,8 +101,9 @@ def steady_state(
     f_res = resonance_frequency(magnet, device.field_tesla, m0)
     omega_res = 2 * math.pi * f_res
     alpha_g = float(batch.alpha_g[0])
-    # the uniform mode's decay: alpha (w1 + w2)/2 >= alpha w_res; alpha_G damps only dm_par
-    decay = omega_res * (device.fm.damping + 0.5 * alpha_g * (1 - m0[2] ** 2) + 0.5 * alpha_g)
+    # the uniform mode's decay: alpha (w1 + w2)/2 >= alpha w_res; alpha_G damps only dm_par,
+    # all of the cone for m0 along z, half of it for m0 in the plane: alpha_G (1 + m0z^2) / 2
+    decay = omega_res * (device.fm.damping + 0.5 * alpha_g * (1 + m0[2] ** 2))
     win = steady_window(
         batch.omega[0], decay=decay, precession=omega_res,
         settle=None if settle_ns is None else settle_ns * 1e-9,

@@ -18,6 +18,15 @@ import numpy as np
 import xarray as xr
 
 
+def first_harmonic_torques(drive, m0, period: float) -> tuple[int, float, float]:
+    """``(n, |T_diff|, |T_FL|)`` of the gate harmonic at q = 2 pi / period (1/s): the amplitudes
+    |f_1| |m0_z| |m0 x z| (Eqs. 4, 18) and |m0 x b_1| (Eq. 3) at the equilibrium m0."""
+    n = int(np.argmin(np.abs(drive.wavevectors[:, 0] - 2 * np.pi / period)))
+    t_diff = abs(drive.f[n]) * abs(m0[2]) * np.linalg.norm(np.cross(m0, [0.0, 0.0, 1.0]))
+    t_fl = float(np.linalg.norm(np.cross(m0, drive.b[n])))
+    return n, float(t_diff), t_fl
+
+
 def torques_vs_field_angle(device, theta_h_deg) -> xr.Dataset:
     """Both torques at resonance against the applied field's polar angle (module docstring)."""
     from ..magnet import kittel_field
@@ -25,7 +34,6 @@ def torques_vs_field_angle(device, theta_h_deg) -> xr.Dataset:
     theta_h = np.atleast_1d(np.asarray(theta_h_deg, dtype=float))
     keys = ("field_mt", "m0_theta_deg", "diffusive", "fieldlike")
     out = {k: np.full(theta_h.shape, np.nan) for k in keys}
-    z = np.array([0.0, 0.0, 1.0])
     phi_h = device.environment.field_phi_deg
     for i, th in enumerate(theta_h):
         try:
@@ -36,12 +44,10 @@ def torques_vs_field_angle(device, theta_h_deg) -> xr.Dataset:
             {"environment.field_mt": b * 1e3, "environment.field_theta_deg": th}
         )
         m0 = dev.equilibrium().m
-        drive = dev.drive(m0)
-        n1 = int(np.argmin(np.abs(drive.wavevectors[:, 0] - 2 * np.pi / dev.gate.period)))
+        _, t_diff, t_fl = first_harmonic_torques(dev.drive(m0), m0, dev.gate.period)
         out["field_mt"][i] = b * 1e3
         out["m0_theta_deg"][i] = np.degrees(np.arccos(np.clip(m0[2], -1, 1)))
-        out["diffusive"][i] = abs(drive.f[n1]) * abs(m0[2]) * np.linalg.norm(np.cross(m0, z))
-        out["fieldlike"][i] = np.linalg.norm(np.cross(m0, drive.b[n1]))
+        out["diffusive"][i], out["fieldlike"][i] = t_diff, t_fl
     attrs = {
         "field_mt": {"units": "mT", "long_name": "resonance field at the gate frequency"},
         "m0_theta_deg": {"units": "degree", "long_name": "equilibrium angle of m from the normal"},
@@ -93,7 +99,6 @@ def device_summary(device) -> dict:
     """What a user wants to know first about a device, in lab units (``tisot device``): the
     FM's equilibrium and resonance, the surface's transport, the screening and both torques at
     the first gate harmonic."""
-    import math
 
     from ..magnet import kittel_field, resonance_frequency
 
@@ -102,10 +107,7 @@ def device_summary(device) -> dict:
     model = device.surface_model(m0)
     transport = model.transport("si")
     drive = device.drive(m0)
-    first = int(np.argmin(np.abs(drive.wavevectors[:, 0] - 2 * math.pi / device.gate.period)))
-    z = np.array([0.0, 0.0, 1.0])
-    t_diff = abs(drive.f[first]) * abs(m0[2]) * np.linalg.norm(np.cross(m0, z))
-    t_fl = np.linalg.norm(np.cross(m0, np.abs(drive.b[first])))
+    first, t_diff, t_fl = first_harmonic_torques(drive, m0, device.gate.period)
     magnet = device.magnet
     theta_h = device.environment.field_theta_deg
     phi_h = device.environment.field_phi_deg
@@ -113,7 +115,7 @@ def device_summary(device) -> dict:
         b_res = kittel_field(magnet, device.gate.frequency, theta_h_deg=theta_h, phi_h_deg=phi_h)
     except ValueError:
         b_res = None  # no resonance at this frequency along the field direction
-    bare = device.with_values({"gate.screening": False}).drive(m0).field[first, 0]
+    bare = device.grating().field().amplitudes[first, 0]  # the gate's field, unscreened
     return {
         "m": [float(c) for c in m0],
         "m_theta_deg": float(eq.theta_deg),
