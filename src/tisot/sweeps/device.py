@@ -15,7 +15,7 @@ and the keys given override them, so that any device key can be swept
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any, ClassVar
 
 import numpy as np
@@ -38,18 +38,13 @@ class OptionalParameter(Parameter):
 
 
 def _optional(param: Parameter) -> OptionalParameter:
-    note = " (nan, 0 or empty: the preset's value)"
-    if param.kind is bool:  # TOML has no "unset" boolean: text "true" / "false" / ""
-        return OptionalParameter(
-            kind=str, default="", units=param.units, long_name=param.long_name + note,
-            choices=("true", "false"), sweepable=param.sweepable,
-        )  # fmt: skip
-    default = {float: math.nan, str: "", int: 0}[param.kind]
-    return OptionalParameter(
-        kind=param.kind, default=default, units=param.units, long_name=param.long_name + note,
-        low=param.low, high=param.high, low_open=param.low_open, high_open=param.high_open,
-        choices=param.choices, sweepable=param.sweepable,
-    )  # fmt: skip
+    """The same key with an "unset" default (TOML has no unset boolean: text true/false/"")."""
+    rules = {f.name: getattr(param, f.name) for f in fields(param)}
+    rules["long_name"] = param.long_name + " (nan, 0 or empty: the preset's value)"
+    if param.kind is bool:
+        rules.update(kind=str, choices=("true", "false"))
+    rules["default"] = {float: math.nan, str: "", int: 0}[rules["kind"]]
+    return OptionalParameter(**rules)
 
 
 def device_tables() -> Schema:
@@ -162,10 +157,14 @@ class DeviceJob(Job):
         )
 
     def compute(self, params: Params) -> dict[str, np.ndarray]:
-        ds = self.run(params)
-        out = {k: np.asarray(ds[k].values.mean()) for k in list(_SCALARS)[:4]}
-        out.update({k: np.asarray(float(ds.attrs[k])) for k in list(_SCALARS)[4:]})
-        return out
+        return _scalars(self.run(params))
+
+
+def _scalars(ds) -> dict[str, np.ndarray]:
+    """The film averages of the steady state and the equilibrium's attributes."""
+    out = {k: np.asarray(ds[k].values.mean()) for k in list(_SCALARS)[:4]}
+    out.update({k: np.asarray(float(ds.attrs[k])) for k in list(_SCALARS)[4:]})
+    return out
 
 
 class FilmJob(DeviceJob):
@@ -190,10 +189,8 @@ class FilmJob(DeviceJob):
 
     def compute(self, params: Params) -> dict[str, np.ndarray]:
         ds = self.run(params)
-        out = {k: np.asarray(ds[k].values.mean()) for k in list(_SCALARS)[:4]}
-        out.update({k: np.asarray(float(ds.attrs[k])) for k in list(_SCALARS)[4:]})
-        out.update({k: np.ascontiguousarray(ds[v].values) for k, (v, _, _) in _PROFILES.items()})
-        return out
+        profiles = {k: np.ascontiguousarray(ds[v].values) for k, (v, _, _) in _PROFILES.items()}
+        return _scalars(ds) | profiles
 
 
 register_job(DeviceJob())
