@@ -13,6 +13,7 @@ from typing import Annotated
 import numpy as np
 import typer
 
+from .device import DeviceArg, SetOpt, load_device
 from .main import app, fail
 
 
@@ -39,11 +40,6 @@ def _observable_help() -> str:
     return "Observable: " + ", ".join(OBSERVABLES) + " (default power: absorbed power, W/m^2)."
 
 
-DevicePath = Annotated[Path, typer.Argument(help="Device file (TOML; `tisot template device`).")]
-SetOpt = Annotated[
-    list[str] | None,
-    typer.Option("--set", help="Override a device key, KEY=VALUE (dotted, e.g. fm.damping=0.01)."),
-]
 ObservableOpt = Annotated[str, typer.Option("--observable", help=_observable_help())]
 DriveOpt = Annotated[
     DriveKind, typer.Option("--drive", help="gate: the device's grated gate; rf: uniform rf field.")
@@ -89,12 +85,6 @@ def _sweep(text: str, name: str) -> np.ndarray:
         for v in (values[0], values[-1]):
             param.check(name, float(v))
     return values
-
-
-def _device(path: Path, sets):
-    from ..device import Device, parse_overrides
-
-    return Device.from_file(path, overrides=parse_overrides(sets))
 
 
 ProbeOpt = Annotated[
@@ -152,7 +142,7 @@ def _save_plot(fig, path: Path) -> None:
 
 @app.command()
 def spectrum(
-    device: DevicePath,
+    device: DeviceArg,
     field_mt: Annotated[
         str | None, typer.Option("--field-mt", help="Field mu0 H in mT: START:STOP:N or one value.")
     ] = None,
@@ -192,7 +182,7 @@ def spectrum(
                 raise ValueError(
                     f"--observable must be one of {', '.join(OBSERVABLES)}, got {observable!r}"
                 )
-            dev = _device(device, sets)
+            dev = load_device(device, sets)
             fields = None if field_mt is None else _sweep(field_mt, "--field-mt")
             freqs = None if frequency_ghz is None else _sweep(frequency_ghz, "--frequency-ghz")
             if out is not None:
@@ -266,7 +256,7 @@ def spectrum(
 
 @app.command()
 def fit(
-    device: DevicePath,
+    device: DeviceArg,
     data: Annotated[
         Path,
         typer.Argument(
@@ -310,7 +300,7 @@ def fit(
         try:
             if not keys:
                 raise ValueError("--free needs at least one key (e.g. --free fm.damping)")
-            dev = _device(device, sets)
+            dev = load_device(device, sets)
             for key in keys:  # name a bad key before reading the data
                 from ..experiments.fitting import FIT_ONLY, _device_parameter
 
