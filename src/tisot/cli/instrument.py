@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 import sys
 import warnings
 from enum import StrEnum
@@ -13,12 +12,17 @@ from typing import Annotated
 import numpy as np
 import typer
 
-from .device import DeviceArg, SetOpt, load_device
+from .device import DeviceArg, SetOpt, emit_warnings, load_device
 from .main import app, fail
 
 
 class SpectrumFormat(StrEnum):
     csv = "csv"
+    json = "json"
+    table = "table"
+
+
+class FitFormat(StrEnum):
     json = "json"
     table = "table"
 
@@ -125,18 +129,25 @@ def _probe(drive: DriveKind, torques: Torques, settings=None):
     )
 
 
-def _emit_warnings(caught) -> None:
-    from ..model import RegimeWarning
+#: figure formats --plot writes
+_PLOT_SUFFIXES = (".png", ".pdf", ".svg")
 
-    for w in caught:
-        if issubclass(w.category, RegimeWarning):
-            typer.secho(f"warning: {w.message}", err=True, fg=typer.colors.YELLOW)
+
+def _check_plot(path: Path | None, inputs) -> Path | None:
+    """Refuse an unwritable or unknown --plot path before anything is computed."""
+    if path is None:
+        return None
+    from ..io.store import check_writable
+
+    if path.suffix.lower() not in _PLOT_SUFFIXES:
+        raise ValueError(f"--plot must end in {', '.join(_PLOT_SUFFIXES)}, got {str(path)!r}")
+    return check_writable(path, create_parents=False, inputs=inputs)
 
 
 def _save_plot(fig, path: Path) -> None:
-    from ..io.store import atomic_save_figure, check_writable
+    from ..io.store import atomic_save_figure
 
-    atomic_save_figure(fig, check_writable(path))
+    atomic_save_figure(fig, path)
     typer.secho(f"figure: {path}", err=True)
 
 
@@ -188,14 +199,15 @@ def spectrum(
             if out is not None:
                 from ..io.store import check_writable
 
-                out = check_writable(out)
+                out = check_writable(out, inputs=(device,))
+            plot = _check_plot(plot, (device,) + ((out,) if out is not None else ()))
             if progress is None:
                 progress = sys.stderr.isatty()
             ds = run(dev, field_mt=fields, frequency_ghz=freqs, probe=_probe(drive, torques, probe),
                      progress=progress)  # fmt: skip
         except ValueError as err:
             fail(str(err))
-    _emit_warnings(caught)
+    emit_warnings(caught)
     dim = next(iter(ds[observable].dims))
     names = [observable] + [n for n in OBSERVABLES if n != observable and n in ds]
     if out is not None:
@@ -281,9 +293,7 @@ def fit(
     drive: DriveOpt = DriveKind.gate,
     torques: TorquesOpt = Torques.both,
     probe: ProbeOpt = None,
-    fmt: Annotated[SpectrumFormat, typer.Option("--format", help="json or table")] = (
-        SpectrumFormat.table
-    ),
+    fmt: Annotated[FitFormat, typer.Option("--format", help="json or table")] = FitFormat.table,
     plot: PlotOpt = None,
 ) -> None:
     """Fit a measured spectrum: the free keys varied, every other value from the device file.
@@ -291,7 +301,7 @@ def fit(
     With --format json: {"KEY": {"value": v, "stderr": s, "correlations": {...}}, ...,
     "reduced_chi2": r}. A fit that does not converge exits with status 2 and prints no values.
     """
-    from ..experiments.fitting import FitError, fit_measurement
+    from ..experiments.fitting import fit_measurement
     from ..io.measurement import read_measurement
 
     keys = [k.strip() for k in free.split(",") if k.strip()]
@@ -314,15 +324,15 @@ def fit(
                     "the data sweep the frequency: give --field-mt, not --frequency-ghz"
                 )
             other = frequency_ghz if meas.axis == "field_mt" else field_mt
-            if other is not None and not (math.isfinite(other) and other > 0):
-                raise ValueError(f"the fixed field or frequency must be > 0, got {other!r}")
+            if other is not None:  # the device file's rule for the same quantity
+                flag = "--frequency-ghz" if meas.axis == "field_mt" else "--field-mt"
+                _sweep(repr(float(other)), flag)
+            plot = _check_plot(plot, (device, data))
             result = fit_measurement(dev, meas, free=keys, other=other, observable=observable,
                                      probe=_probe(drive, torques, probe))  # fmt: skip
-        except FitError as err:
+        except ValueError as err:  # FitError included: no numbers that look valid
             fail(str(err))
-        except ValueError as err:
-            fail(str(err))
-    _emit_warnings(caught)
+    emit_warnings(caught)
     if plot is not None:
         import matplotlib
 
@@ -334,7 +344,7 @@ def fit(
         fig.tight_layout()
         _save_plot(fig, plot)
         plt.close(fig)
-    if fmt is SpectrumFormat.json:
+    if fmt is FitFormat.json:
         typer.echo(json.dumps(result.as_dict()))
         return
     from rich.console import Console

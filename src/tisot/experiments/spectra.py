@@ -122,6 +122,12 @@ class Probe:
             value = getattr(self, name)
             if not (isinstance(value, int | float) and math.isfinite(value) and value > 0):
                 raise ValueError(f"probe {name} must be a finite number > 0, got {value!r}")
+        if not (
+            isinstance(self.rf_azimuth_deg, int | float) and math.isfinite(self.rf_azimuth_deg)
+        ):
+            raise ValueError(
+                f"probe rf_azimuth_deg must be a finite angle, got {self.rf_azimuth_deg!r}"
+            )
 
     @property
     def rf_direction(self) -> np.ndarray:
@@ -146,12 +152,15 @@ def _dsigma_dmz(device, m0: np.ndarray) -> np.ndarray:
     """d sigma / d m_z at m0 by a central difference of the device's surface (Eq. 9 through
     Delta_z = Delta_sd m_z; in-plane m only shifts the Dirac cone, so no planar Hall term)."""
     mz = float(m0[2])
-    h = _DMZ if abs(mz) + _DMZ < 1 else 0.5 * (1 - abs(mz))
 
     def at(z):
         return _conductivity(device.surface_model((math.sqrt(max(0.0, 1 - z * z)), 0.0, z)))
 
-    return (at(mz + h) - at(mz - h)) / (2 * h)
+    if abs(mz) + _DMZ < 1:
+        return (at(mz + _DMZ) - at(mz - _DMZ)) / (2 * _DMZ)
+    # at the pole (|m_z| -> 1) a one-sided, second-order difference stepping inward
+    h = -math.copysign(_DMZ, mz)
+    return (-3 * at(mz) + 4 * at(mz + h) - at(mz + 2 * h)) / (2 * h)
 
 
 #: device keys the drive does not depend on (a fit varying only them reuses the drives)

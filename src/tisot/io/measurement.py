@@ -62,7 +62,7 @@ def read_measurement(path, *, n_free: int = 0) -> Measurement:
 
 def _read_csv(path: Path):
     rows: list[tuple[int, list[str]]] = []
-    with path.open(newline="") as fh:
+    with path.open(newline="", encoding="utf-8-sig") as fh:
         for lineno, row in enumerate(csv.reader(fh), start=1):
             if not row or not "".join(row).strip() or row[0].lstrip().startswith("#"):
                 continue
