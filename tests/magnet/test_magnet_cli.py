@@ -31,7 +31,7 @@ def test_reference_case_eus_at_45_degrees():
     mx, my, mz = out["m"]
     assert math.degrees(math.acos(mz)) == pytest.approx(87.07, abs=0.01)
     assert my == 0.0 and mx > 0  # x along the field's in-plane projection
-    field = run("fmr-field", "--ms", 1193.7, "--frequency", 10, "--theta-h", 45, "--format", "json")
+    field = run("fmr-field", "--ms", 1193.7, "--frequency-ghz", 10, "--theta-h", 45, "--format", "json")
     assert json.loads(field.stdout)["field_mt"] == pytest.approx(114.29, abs=0.02)
 
 
@@ -100,8 +100,8 @@ def test_bad_values_get_one_line_errors_naming_the_flag(args, flag):
 
 
 def test_fmr_field_rejects_a_bad_frequency():
-    result = run("fmr-field", "--ms", 800, "--frequency", 0, "--theta-h", 45)
-    assert result.exit_code == 2 and "--frequency" in result.stderr
+    result = run("fmr-field", "--ms", 800, "--frequency-ghz", 0, "--theta-h", 45)
+    assert result.exit_code == 2 and "--frequency-ghz" in result.stderr
 
 
 def test_docs_python_example_runs_and_gives_its_numbers():

@@ -47,20 +47,20 @@ PhiH = Annotated[float, typer.Option("--phi-h", help="Field azimuth from x in de
 G = Annotated[float, typer.Option("--g", help="g-factor (> 0); gamma = g mu_B / hbar.")]
 
 
-def _magnet(ms: float, ku: float, kc: float, g: float, **angles: float) -> FilmMagnet:
-    """The film from the flags; a bad value exits with an error naming its flag."""
-    from ..device.schema import FM
+def _magnet(ms: float, ku: float, kc: float, g: float, **others: float) -> FilmMagnet:
+    """The film from the flags; a bad value (of these or of the field flags ``others``) exits
+    with an error naming its flag."""
+    from ..device.schema import ENVIRONMENT, FM, GATE
     from ..io.schema import check_flags
 
-    for flag, value in angles.items():
-        if not math.isfinite(value):
-            fail(f"{flag} must be a finite number, got {value!r}")
-    try:  # the device file's rules for the same quantities, with the flags' names
-        check_flags(
-            {"--ms": FM["ms_ka_per_m"], "--ku": FM["ku_kj_per_m3"], "--kc": FM["kc_kj_per_m3"],
-             "--g": FM["g_factor"]},
-            {"--ms": ms, "--ku": ku, "--kc": kc, "--g": g},
-        )  # fmt: skip
+    rules = {  # the device file's rules for the same quantities, with the flags' names
+        "--ms": FM["ms_ka_per_m"], "--ku": FM["ku_kj_per_m3"], "--kc": FM["kc_kj_per_m3"],
+        "--g": FM["g_factor"], "--field": ENVIRONMENT["field_mt"],
+        "--theta-h": ENVIRONMENT["field_theta_deg"], "--phi-h": ENVIRONMENT["field_phi_deg"],
+        "--frequency-ghz": GATE["frequency_ghz"],
+    }  # fmt: skip
+    try:
+        check_flags(rules, {"--ms": ms, "--ku": ku, "--kc": kc, "--g": g, **others})
     except ValueError as err:
         fail(str(err))
     return FilmMagnet(ms=1e3 * ms, ku=1e3 * ku, kc=1e3 * kc, g=g)
@@ -116,8 +116,6 @@ def fmr(
 ) -> None:
     """Equilibrium m (energy minimum) and uniform-mode frequency (Smit–Beljers) of a thin film."""
     magnet = _magnet(ms, ku, kc, g, **{"--field": field, "--theta-h": theta_h, "--phi-h": phi_h})
-    if field < 0:
-        fail(f"--field must be >= 0 mT (reverse it with --theta-h), got {field!r}")
     guess = None
     if m_guess is not None:
         try:
@@ -148,7 +146,8 @@ def fmr(
 def fmr_field(
     ms: Ms,
     frequency: Annotated[
-        float, typer.Option("--frequency", help="Microwave frequency in GHz (> 0).")
+        float,
+        typer.Option("--frequency-ghz", "--frequency", help="Microwave frequency in GHz (> 0)."),
     ],
     theta_h: ThetaH,
     ku: Ku = 0.0,
@@ -159,10 +158,8 @@ def fmr_field(
 ) -> None:
     """Resonance field (mT) at fixed frequency: a field sweep down from saturation."""
     magnet = _magnet(
-        ms, ku, kc, g, **{"--frequency": frequency, "--theta-h": theta_h, "--phi-h": phi_h}
+        ms, ku, kc, g, **{"--frequency-ghz": frequency, "--theta-h": theta_h, "--phi-h": phi_h}
     )
-    if frequency <= 0:
-        fail(f"--frequency must be > 0 GHz, got {frequency!r}")
     try:
         roots = kittel_field(magnet, 1e9 * frequency, theta_h, phi_h, all_roots=True)
         # the branch swept down from saturation, which starts along the field
@@ -170,7 +167,7 @@ def fmr_field(
             magnet, roots[0], theta_h, phi_h, m_guess=field_vector(1.0, theta_h, phi_h)
         )
     except ValueError as err:
-        fail(f"--frequency {frequency:g} GHz: {err}")
+        fail(f"--frequency-ghz {frequency:g}: {err}")
     out = {"field_mt": 1e3 * roots[0], "all_fields_mt": [1e3 * r for r in roots]} | _state(eq)
     rows = {
         "resonance field (mT)": ", ".join(f"{1e3 * r:.6g}" for r in roots),

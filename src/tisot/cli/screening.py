@@ -113,7 +113,8 @@ def screening(
                 q = 2 * math.pi / (period_um * 1e-6)
                 omega = 2 * math.pi * frequency_ghz * 1e9
                 s = model.scales
-                model.check_regime(q / s.wavevector, omega / s.rate)
+                if method is Method.analytic:  # the ladder holds at any q and omega
+                    model.check_regime(q / s.wavevector, omega / s.rate)
                 scr = Screening(layers, SurfacePolarizability(model, method.value))
                 k = complex(scr.factor(q, omega))
                 D = model.diffusion_constant * s.diffusion
