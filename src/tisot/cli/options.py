@@ -73,12 +73,10 @@ MODEL_FLAGS: dict[str, Parameter] = {
     ),
     "--delta-sd": Parameter(kind=float, units="meV", long_name="exchange", low=-BIG, high=BIG),
     "--mz": Parameter(kind=float, long_name="m_z", low=-1.0, high=1.0),
-    "--alpha": Parameter(
-        kind=float, long_name="disorder", low=0.0, high=1.0, low_open=True, high_open=True
-    ),
+    # as in a device file: alpha >= 1e-6 and 1e3 <= v <= 1e7 m/s keep every number in range
+    "--alpha": Parameter(kind=float, long_name="disorder", low=1.0e-6, high=1.0, high_open=True),
     "--velocity": Parameter(
-        kind=float, units="m s-1", long_name="Dirac velocity", low=0.0, low_open=True,
-        high=299_792_458.0,  # the speed of light
+        kind=float, units="m s-1", long_name="Dirac velocity", low=1.0e3, high=1.0e7
     ),
 }  # fmt: skip
 

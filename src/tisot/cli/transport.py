@@ -45,6 +45,12 @@ RESPONSE_FLAGS = {
 }
 
 
+def _named(energy, delta_sd, mz, alpha, velocity, units: Units) -> dict:
+    """The model's flags a failure may be blamed on (the velocity only where it is used)."""
+    named = {"energy": energy, "delta_sd": delta_sd, "mz": mz, "alpha": alpha}
+    return named | ({"velocity": velocity} if units is Units.si else {})
+
+
 def _transport(model, units: Units, **inputs) -> dict:
     """The transport coefficients, every one finite (else an error naming the input)."""
     names = {f"--{k.replace('_', '-')}": v for k, v in inputs.items()}
@@ -87,7 +93,9 @@ def transport(
         try:
             refuse_unused(ctx, "--units", units.value, {"velocity": ("si",)})
             model = build_model(energy, delta_sd, mz, alpha, velocity, units)
-            coeffs = _transport(model, units, energy=energy, delta_sd=delta_sd, velocity=velocity)
+            coeffs = _transport(
+                model, units, **_named(energy, delta_sd, mz, alpha, velocity, units)
+            )
         except ValueError as err:
             fail(str(err))
     _emit_warnings(caught)
@@ -162,7 +170,8 @@ def response(
             model = build_model(energy, delta_sd, mz, alpha, velocity, units)
             qq = parse_pair(q, "--q")
             w = omega if units is Units.dimensionless else 2 * np.pi * (frequency_ghz or 0.0)
-            inputs = {"--q": q, "--omega": omega, "--energy": energy, "--delta-sd": delta_sd}
+            inputs = {"--q": q, "--omega": omega, "--energy": energy, "--delta-sd": delta_sd,
+                      "--mz": mz, "--alpha": alpha}  # fmt: skip
             if units is Units.si:
                 inputs = {**inputs, "--frequency-ghz": frequency_ghz, "--velocity": velocity}
                 del inputs["--omega"]
@@ -175,7 +184,9 @@ def response(
                 else:
                     K = response_tensor(model, np.array(qm), wm, method=method, **options)
             finite_result("K(q, omega)", K, inputs)
-            coeffs = _transport(model, units, energy=energy, delta_sd=delta_sd, velocity=velocity)
+            coeffs = _transport(
+                model, units, **_named(energy, delta_sd, mz, alpha, velocity, units)
+            )
         except (ValueError, NotImplementedError) as err:
             fail(str(err))
     _emit_warnings(caught)
@@ -191,7 +202,8 @@ def response(
         }
         typer.echo(json.dumps(out))
         return
-    table = Table(title=f"K(q, omega), method={method}, Eq. (8): rows/cols x, y, z")
+    label = "ladder + crossed diagrams" if crossed else method
+    table = Table(title=f"K(q, omega), method={label}, Eq. (8): rows/cols x, y, z")
     table.add_column("")
     for name in "xyz":
         table.add_column(name, justify="right")
