@@ -193,7 +193,7 @@ def main() -> None:
     set_num_threads(1)
     one_rate, el = bench_fixed(1_000, 20_000 // q)
     rows.append(("tisot geometric, N = 1e3, ONE thread", one_rate, el))
-    one_full, el = bench_fixed(100_000, 400 // q, full=True)
+    one_full, el = bench_fixed(100_000, 2_000 // q, full=True)
     rows.append(("  same, full field, N = 1e5, ONE thread", one_full, el))
     set_num_threads(threads)
     dopri_rate, el = bench_dopri(1_000, 2000.0 / q)

@@ -243,7 +243,9 @@ def dynamics(
         return
     tu = "ns" if units is Units.si else "1/omega0"
     table = Table(
-        title=f"m(t), chi = {chi_deg:.4g} deg, f0 = {f0:g}, omega = {w:g}, alpha_G = {alpha_g:g}"
+        title=f"m(t), chi = {chi_deg:.4g} deg, f0 = {f0:g}, "
+        + (f"f = {w / (2 * math.pi):g} GHz" if units is Units.si else f"omega = {w:g} omega0")
+        + f", alpha_G = {alpha_g:g}"
     )
     for col in (f"t [{tu}]", "m_H", "m_x", "m_y", "m_z"):
         table.add_column(col, justify="right")

@@ -53,7 +53,8 @@ def _memory_cap() -> Iterator[int]:
         import resource
 
         soft, hard = resource.getrlimit(resource.RLIMIT_DATA)
-        new = cap if hard == resource.RLIM_INFINITY else min(cap, hard)
+        # never loosen a limit the user set: the lowest of ours, the soft and the hard one
+        new = min(lim for lim in (cap, soft, hard) if lim != resource.RLIM_INFINITY)
         resource.setrlimit(resource.RLIMIT_DATA, (new, hard))
     except (ImportError, ValueError, OSError):  # pragma: no cover - not Linux, or not allowed
         yield cap

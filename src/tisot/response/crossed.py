@@ -270,11 +270,7 @@ def crossed_block(
         # dM_cd/dq_j = Tr[sigma_d dL^c_j(r = 0)]: only m = 0 survives at r = 0 (a check)
         at_zero = np.tensordot(wp * p / (2 * math.pi), fm[3], axes=(0, 0))
         dL0 = np.stack([at_zero[10:14], at_zero[18:22]])  # (2, c, 2, 2)
-        dm_check = (
-            np.einsum("dij,jcji->jcd", PAULI, dL0)
-            if False
-            else np.einsum("dkl,jclk->jcd", PAULI, dL0)
-        )
+        dm_check = np.einsum("dkl,jclk->jcd", PAULI, dL0)
     return CrossedBlock(
         W2 * out[0],
         W2 * out[1],
