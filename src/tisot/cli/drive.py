@@ -124,6 +124,9 @@ def gate(
     Console().print(table)
 
 
+#: the longest settling time (in 1/omega0) a resonance curve may need: 12 decay times
+MAX_SETTLE = 1.0e7
+
 RESONANCE_FLAGS = {
     "--num": Parameter(kind=int, low=1, high=4096, long_name="number of sweep values"),
     "--chi-deg": Parameter(kind=float, low=0.0, high=180.0, long_name="field angle"),
@@ -179,6 +182,13 @@ def resonance(
         })  # fmt: skip
         if alpha_g + alpha_iso == 0 and sweep != "alpha_g":
             raise ValueError("--alpha-g and --alpha-iso are both 0: no damping, no steady state")
+        decay = (alpha_g / 2 + alpha_iso) * omega0  # the slowest linear decay rate
+        if sweep not in ("alpha_g", "omega0") and 12.0 / decay > MAX_SETTLE:
+            raise ValueError(
+                f"--alpha-g {alpha_g:g} / --alpha-iso {alpha_iso:g}: the transient would need "
+                f"{12.0 / decay:.3g} / omega0 to settle (more than {MAX_SETTLE:g}); give more "
+                "damping"
+            )
         if plot is not None:
             check_writable(plot, create_parents=False, inputs=[out] if out else ())
         swept = {"omega": "--omega", "omega0": "--omega0", "chi": "--chi-deg", "f0": "--f0",
