@@ -260,11 +260,21 @@ class Device:
         alpha = (eps**2 - dz**2) / (math.pi * sigma0 * (eps**2 + 3 * dz**2))
         if not 0 < alpha < 1:
             raise ValueError(
-                f"{key} = {self.value(key)!r} gives sigma0 = {sigma0:.3g} e^2/h and disorder "
-                f"alpha = {alpha:.3g}, outside 0 < alpha < 1 (Eq. 9): the surface is not a "
-                "diffusive metal; raise the mobility"
+                f"{key} = {self.value(key)!r} at the Fermi level {eps:.4g} meV "
+                f"({self._fermi_key()}) gives sigma0 = {sigma0:.3g} e^2/h and disorder alpha = "
+                f"{alpha:.3g}, outside 0 < alpha < 1 (Eq. 9): the surface is not a diffusive "
+                "metal; raise the mobility or the Fermi level"
             )
         return alpha
+
+    def _fermi_key(self) -> str:
+        """The key that sets the Fermi level (and the back gate, if any)."""
+        s = self.surface
+        if not is_unset(s.fermi_energy_mev):
+            return "surface.fermi_energy_mev"
+        if not is_unset(s.backgate_voltage_v):
+            return "surface.carrier_density_per_cm2, surface.backgate_voltage_v"
+        return "surface.carrier_density_per_cm2"
 
     def surface_model(self, m):
         """The TI surface at magnetization m (:class:`tisot.SurfaceModel`, physical scales)."""
