@@ -208,6 +208,16 @@ def test_bad_leakage_time(tau):
         DiffusiveMedium(diffusion_constant=D, strength=ETA, leakage_time=tau)
 
 
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf, complex(math.nan, 1.0)])
+@pytest.mark.parametrize("amplitude", [drive_amplitude, current_amplitude])
+def test_non_finite_field_is_refused_by_name(amplitude, bad):
+    # a NaN/inf field must not come back as a NaN drive or current: ValueError naming the input
+    q = np.array([[2 * math.pi / L, 0.0], [0.0, 2 * math.pi / L]])
+    E = np.array([[1.0, 0.0], [bad, 0.0]])
+    with pytest.raises(ValueError, match="field_amplitude must be finite"):
+        amplitude(medium(), q, 2 * math.pi * 1e9, E)
+
+
 def test_bad_realspace_input():
     med = medium()
     with pytest.raises(ValueError, match="length must be > 0"):

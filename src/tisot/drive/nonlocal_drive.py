@@ -169,7 +169,7 @@ def drive_amplitude(medium: DiffusiveMedium, q, omega, field_amplitude) -> np.nd
     nothing (q.E = 0), whatever omega and tau_L.
     """
     q = np.asarray(finite("q", q), dtype=float)
-    E = np.asarray(field_amplitude, dtype=complex)
+    E = np.asarray(finite("field_amplitude", field_amplitude), dtype=complex)
     omega = np.asarray(positive("omega", omega, strict=False), dtype=float)
     D = medium.diffusion_constant
     qE = q[..., 0] * E[..., 0] + q[..., 1] * E[..., 1]
@@ -187,7 +187,7 @@ def current_amplitude(medium: DiffusiveMedium, q, omega, field_amplitude) -> np.
     continuity, -i omega rho + i q.J = -rho/tau_L. q = 0 gives J = G E.
     """
     q = np.asarray(finite("q", q), dtype=float)
-    E = np.asarray(field_amplitude, dtype=complex)
+    E = np.asarray(finite("field_amplitude", field_amplitude), dtype=complex)
     omega = np.asarray(positive("omega", omega, strict=False), dtype=float)
     q2 = np.sum(q * q, axis=-1)
     Dq2 = medium.diffusion_constant * q2
