@@ -12,6 +12,7 @@ from tisot.magnet import (
     FilmMagnet,
     absorbed_power_density,
     driven_response,
+    dynamic_matrix,
     equilibrium,
     field_vector,
     local_frame,
@@ -188,3 +189,32 @@ def test_matches_the_3x3_linearisation_of_the_llg():
             MAG, FIELD, M0, f, torque, alpha=alpha, alpha_g=alpha_g, damping_axis=n, alpha_hall=hall
         )
         np.testing.assert_allclose(dm, expected, rtol=1e-6, atol=1e-7 * np.abs(expected).max())
+
+
+def test_dynamic_matrix_is_the_projected_3x3_linearisation():
+    """dynamic_matrix = E^T [m0]x L E with L = -i w ((1 - h m0_z) 1 - [m0]x D3) - A the Cartesian
+    operator (A the finite-difference Jacobian of -gamma m x mu0 H_eff(m)), E = (e_theta, e_phi):
+    ([m0]x maps L dm = T_perp onto the transverse form K' x = (m0 x T)_perp)."""
+    alpha, alpha_g, hall = 0.03, 0.05, 0.1
+    n = np.array([0.0, 0.3, 1.0]) / math.hypot(0.3, 1.0)
+
+    def rate(m):
+        return -MAG.gamma * np.cross(m, MAG.effective_field(m, FIELD))
+
+    h = 1e-7
+    a = np.column_stack([(rate(M0 + h * e) - rate(M0 - h * e)) / (2 * h) for e in np.eye(3)])
+    cross = np.cross(M0, np.eye(3)).T  # [m0]x v = m0 x v
+    d3 = alpha * np.eye(3) + alpha_g * (np.eye(3) - np.outer(n, n))
+    e = np.column_stack(local_frame(M0))
+    f = np.array([0.5, 1.0, 1.7]) * F0
+    mat = dynamic_matrix(
+        MAG, FIELD, M0, f, alpha=alpha, alpha_g=alpha_g, damping_axis=n, alpha_hall=hall
+    )
+    assert mat.shape == (3, 2, 2)
+    for fi, got in zip(f, mat, strict=True):
+        w = 2 * math.pi * fi
+        lhs = -1j * w * ((1 - hall * M0[2]) * np.eye(3) - cross @ d3) - a
+        np.testing.assert_allclose(got, e.T @ cross @ lhs @ e, atol=1e-6 * np.abs(got).max())
+    # undamped, det K' = det K - w^2 vanishes at Smit and Beljers' frequency
+    det = np.linalg.det(dynamic_matrix(MAG, FIELD, M0, F0 * np.array([1.0, 1.1])))
+    assert abs(det[0]) < 1e-8 * abs(det[1])

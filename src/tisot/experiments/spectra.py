@@ -352,39 +352,33 @@ def _observables(magnet, fm, st, b, freq_hz, probe: Probe, wanted) -> dict[str, 
     return out
 
 
-_R = np.array([[0.0, -1.0], [1.0, 0.0]])  # m0 x on the transverse components
-
-
 def _lorentzian_mean_square(magnet, fm, st, b, freq_hz, gamma_w) -> np.ndarray:
     r"""<|dm_n|^2> averaged over a Lorentzian (HWHM Gamma) of the local field delta along m0,
     exactly, (P, N).
 
     In the transverse frame of m0 the response is x(delta) = (K' + gamma delta)^{-1} R T_perp
-    (:mod:`tisot.magnet.linear`, Eq. *: K' = K - i omega (D + R); a field delta m0 adds
-    gamma delta to the stiffness), so x = sum_i c_i / (delta - delta_i) with delta_i = -lambda_i
-    / gamma from the eigenvalues lambda_i of K' (all in the upper half plane: damped). The
+    (:func:`tisot.magnet.dynamic_matrix`, Eq. *: K' = K - i omega (D + R); a field delta m0
+    adds gamma delta to the stiffness), so x = sum_i c_i / (delta - delta_i) with
+    delta_i = -lambda_i / gamma from the eigenvalues lambda_i of K' (all in the upper half plane: damped). The
     average of x(delta) . conj x(delta) then follows from the residues in the upper half plane:
 
     .. math:: \langle |x|^2 \rangle = x(i\Gamma)\cdot\overline{x(-i\Gamma)}
               + \sum_{ij} c_i\cdot\bar c_j \frac{2 i \Gamma}{(\delta_i^2 + \Gamma^2)
               (\delta_i - \bar\delta_j)}.
     """
-    from ..magnet import local_frame, stiffness
+    from ..magnet import dynamic_matrix, local_frame
 
     T = st["torque"]
     shape = T.shape[:-1]
     m0 = np.broadcast_to(st["m0"][:, None, :], (*shape, 3))
     field = np.broadcast_to(b[:, None, :], (*shape, 3))
-    K = stiffness(magnet, field, m0, k=st["k"], k_azimuth_deg=st["k_azimuth_deg"],
-                  thickness=fm.thickness, exchange_stiffness=fm.exchange_stiffness)  # fmt: skip
+    kp = dynamic_matrix(
+        magnet, field, m0, freq_hz[:, None], k=st["k"], k_azimuth_deg=st["k_azimuth_deg"],
+        thickness=fm.thickness, exchange_stiffness=fm.exchange_stiffness, alpha=fm.damping,
+        alpha_g=st["alpha_g"][:, None], damping_axis=(0.0, 0.0, 1.0),
+    )  # fmt: skip
     e = np.stack(local_frame(m0), axis=-1)  # (P, N, 3, 2)
-    nz = e[..., 2, :]  # the damping axis z on the frame
-    eye = np.eye(2)
-    alpha_g = st["alpha_g"][:, None, None, None]
-    D = fm.damping * eye + alpha_g * (eye - nz[..., :, None] * nz[..., None, :])
-    omega = 2 * math.pi * freq_hz[:, None, None, None]
-    kp = K - 1j * omega * (D + _R)
-    rhs = _R @ np.einsum("...ia,...i->...a", e, T)[..., None]
+    rhs = np.einsum("...ia,...i->...a", e, np.cross(m0, T))[..., None]  # (m0 x T)_perp
     lam, V = np.linalg.eig(kp)
     coef = np.linalg.solve(V, rhs)[..., 0]  # (P, N, 2)
     c = V * coef[..., None, :] / magnet.gamma  # columns c_i

@@ -4,7 +4,7 @@
 :func:`equilibrium` minimises the energy (all minima, hysteresis, ambiguity);
 :func:`resonance_frequency` (Smit–Beljers) and :func:`kittel_field` the uniform mode;
 :func:`driven_response`, :func:`susceptibility`, :func:`absorbed_power_density` the linearised
-driven LLG; :func:`spin_wave_frequency` the thin-film dispersion; :func:`field_sweep` and
+driven LLG (its operator: :func:`dynamic_matrix`); :func:`spin_wave_frequency` the thin-film dispersion; :func:`field_sweep` and
 :func:`resonance_sweep` the lab's sweeps as xarray Datasets (mT, GHz, degrees). SI inside: fields mu0 H in T,
 frequencies in Hz, energies in J/m^3, lengths in m; angles in degrees.
 """
@@ -23,6 +23,7 @@ from .film import local_frame as local_frame
 from .linear import absorbed_power_density as absorbed_power_density
 from .linear import dipolar_factor as dipolar_factor
 from .linear import driven_response as driven_response
+from .linear import dynamic_matrix as dynamic_matrix
 from .linear import stiffness as stiffness
 from .linear import susceptibility as susceptibility
 from .resonance import kittel_field as kittel_field
@@ -41,6 +42,7 @@ __all__ = [
     "check_equilibrium",
     "dipolar_factor",
     "driven_response",
+    "dynamic_matrix",
     "equilibrium",
     "equilibrium_at",
     "field_sweep",

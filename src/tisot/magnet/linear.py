@@ -130,17 +130,42 @@ def _inverse(mat) -> np.ndarray:
     return np.stack([np.stack([d, -b], -1), np.stack([-c, a], -1)], -2) / det[..., None, None]
 
 
-def _dynamic_matrix(magnet, field_tesla, m0, frequency_hz, spin_wave, damping, alpha_hall):
-    """K - i omega (D + (1 - alpha_hall m0_z) R), (..., 2, 2), and the broadcast m0."""
-    kmat = stiffness(magnet, field_tesla, m0, **spin_wave)
+def dynamic_matrix(
+    magnet: FilmMagnet,
+    field_tesla,
+    m0,
+    frequency_hz,
+    *,
+    k=0.0,
+    k_azimuth_deg=0.0,
+    thickness=None,
+    exchange_stiffness=0.0,
+    alpha=0.0,
+    alpha_g=0.0,
+    damping_axis=(0.0, 0.0, 1.0),
+    alpha_hall=0.0,
+) -> np.ndarray:
+    """The linearised LLG operator of Eq. (*) of the module docstring, rad/s, (..., 2, 2):
+
+        K' = K - i omega (D + (1 - alpha_hall m0_z) R),     K' x = (m0 x T)_perp,
+
+    K the Smit–Beljers stiffness (:func:`stiffness`, the Hessian of the energy on the sphere,
+    spin-wave terms at k included), D the transverse block of alpha 1 + alpha_g P_n (Eq. 18),
+    R = m0 x on (e_theta, e_phi) and omega = 2 pi f. Undamped, det K' = det K - omega^2
+    vanishes at the Smit–Beljers frequency. Arguments as :func:`driven_response`.
+    """
+    kmat = stiffness(
+        magnet, field_tesla, m0, k=k, k_azimuth_deg=k_azimuth_deg, thickness=thickness,
+        exchange_stiffness=exchange_stiffness,
+    )  # fmt: skip
     m0 = check_equilibrium(magnet, field_tesla, m0)
-    dmat = _damping(m0, *damping)
+    dmat = _damping(m0, alpha, alpha_g, damping_axis)
     # sigma_H term of Eq. (16): m0 x ((P_z u) x z) = m0_z u for u perpendicular to m0
     hall = 1.0 - np.asarray(finite("alpha_hall", alpha_hall)) * m0[..., 2]
     if np.any(hall <= 0):
         raise ValueError(f"alpha_hall must satisfy |alpha_hall m0_z| < 1, got {alpha_hall!r}")
     omega = 2 * np.pi * np.asarray(finite("frequency_hz", frequency_hz), dtype=float)
-    return kmat - 1j * omega[..., None, None] * (dmat + hall[..., None, None] * _R), m0
+    return kmat - 1j * omega[..., None, None] * (dmat + hall[..., None, None] * _R)
 
 
 def susceptibility(
@@ -163,20 +188,11 @@ def susceptibility(
     dm_a = chi_ab h_b for a transverse field h (T) e^{-i omega t}, in the frame
     (e_theta, e_phi) of m0 (module docstring). Arguments as :func:`driven_response`.
     """
-    mat, _ = _dynamic_matrix(
-        magnet,
-        field_tesla,
-        m0,
-        frequency_hz,
-        dict(
-            k=k,
-            k_azimuth_deg=k_azimuth_deg,
-            thickness=thickness,
-            exchange_stiffness=exchange_stiffness,
-        ),
-        (alpha, alpha_g, damping_axis),
-        alpha_hall,
-    )
+    mat = dynamic_matrix(
+        magnet, field_tesla, m0, frequency_hz, k=k, k_azimuth_deg=k_azimuth_deg,
+        thickness=thickness, exchange_stiffness=exchange_stiffness, alpha=alpha,
+        alpha_g=alpha_g, damping_axis=damping_axis, alpha_hall=alpha_hall,
+    )  # fmt: skip
     return magnet.gamma * _inverse(mat)
 
 
@@ -231,20 +247,12 @@ def driven_response(
     numpy.ndarray
         complex (..., 3), perpendicular to m0 (dimensionless: a fraction of Ms).
     """
-    mat, m0 = _dynamic_matrix(
-        magnet,
-        field_tesla,
-        m0,
-        frequency_hz,
-        dict(
-            k=k,
-            k_azimuth_deg=k_azimuth_deg,
-            thickness=thickness,
-            exchange_stiffness=exchange_stiffness,
-        ),
-        (alpha, alpha_g, damping_axis),
-        alpha_hall,
-    )
+    mat = dynamic_matrix(
+        magnet, field_tesla, m0, frequency_hz, k=k, k_azimuth_deg=k_azimuth_deg,
+        thickness=thickness, exchange_stiffness=exchange_stiffness, alpha=alpha,
+        alpha_g=alpha_g, damping_axis=damping_axis, alpha_hall=alpha_hall,
+    )  # fmt: skip
+    m0 = check_equilibrium(magnet, field_tesla, m0)
     t = np.asarray(finite("torque", torque))
     if t.shape[-1:] != (3,):
         raise ValueError(f"torque must have shape (3,) or (..., 3), got {t.shape}")
