@@ -54,6 +54,7 @@ from .._validation import finite, positive
 from ..constants import CONDUCTANCE_QUANTUM
 from ..model.coupling import Coupling, diffusive_strength
 from ..model.surface import SurfaceModel
+from ..torques.formulas import eq4_drive
 from .field import SurfaceField
 from .screening import LayeredDielectric, Screening
 
@@ -164,18 +165,19 @@ class DiffusiveMedium:
 def drive_amplitude(medium: DiffusiveMedium, q, omega, field_amplitude) -> np.ndarray:
     """f_q = eta i D q.E_q / (i omega - D q^2 - 1/tau_L), Eq. (4), complex, in 1/s.
 
-    q (..., 2) in 1/m, omega (...) in rad/s (>= 0), E_q (..., 2) complex in V/m: the *total*
-    field on the surface (screened, if the electrostatics matter). A q = 0 harmonic drives
-    nothing (q.E = 0), whatever omega and tau_L.
+    q (..., 2) in 1/m, omega (...) in rad/s (>= 0), E_q (..., 2) complex in V/m (finite): the
+    *total* field on the surface (screened, if the electrostatics matter). A q = 0 harmonic
+    drives nothing (q.E = 0), whatever omega and tau_L. The formula is
+    :func:`tisot.torques.formulas.eq4_drive`, with the medium's eta, D and 1/tau_L.
     """
-    q = np.asarray(finite("q", q), dtype=float)
-    E = np.asarray(finite("field_amplitude", field_amplitude), dtype=complex)
-    omega = np.asarray(positive("omega", omega, strict=False), dtype=float)
-    D = medium.diffusion_constant
-    qE = q[..., 0] * E[..., 0] + q[..., 1] * E[..., 1]
-    denom = 1j * omega - D * np.sum(q * q, axis=-1) - medium.leakage_rate  # Eq. (4)
-    safe = np.where(denom == 0, 1.0, denom)
-    return np.where(qE == 0, 0.0, medium.strength * 1j * D * qE / safe)
+    return eq4_drive(
+        medium.strength,
+        medium.diffusion_constant,
+        q,
+        omega,
+        field_amplitude,
+        leakage_rate=medium.leakage_rate,
+    )
 
 
 def current_amplitude(medium: DiffusiveMedium, q, omega, field_amplitude) -> np.ndarray:

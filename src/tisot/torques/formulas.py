@@ -86,6 +86,39 @@ def fieldlike_torque(m, current_density, model: SurfaceModel, coupling: Coupling
     return fieldlike_coefficient(model, coupling) * np.cross(m, np.cross(Z_HAT, J))
 
 
+def eq4_drive(
+    strength: float,
+    diffusion_constant: float,
+    q,
+    omega,
+    field_amplitude,
+    *,
+    leakage_rate: float = 0.0,
+    refuse_dc: bool = False,
+) -> np.ndarray:
+    """Complex amplitude f = eta i D q.E / (i omega - D q^2 - 1/tau_L), Eq. (4), in 1/s.
+
+    The one definition of Eq. (4): :func:`diffusive_drive` (from a model) and
+    ``tisot.drive.drive_amplitude`` (from a ``DiffusiveMedium``) both call it. ``strength`` eta
+    in 1/(V s), ``diffusion_constant`` D in m^2/s (> 0), q in 1/m (..., 2), omega in rad/s
+    (>= 0), E in V/m (..., 2) complex, ``leakage_rate`` 1/tau_L in 1/s (>= 0). Where q.E = 0
+    (a q = 0 harmonic: a uniform field has no divergence) f = 0; ``refuse_dc`` instead raises
+    at q = 0, omega = 0 without leakage, where f diverges as 1/q on the way there.
+    """
+    strength = finite("strength", strength, allow_array=False)
+    D = positive("diffusion_constant", diffusion_constant)
+    q = np.asarray(finite("q", q), dtype=float)
+    E = np.asarray(finite("field_amplitude", field_amplitude), dtype=complex)
+    omega = np.asarray(positive("omega", omega, strict=False), dtype=float)
+    positive("leakage_rate", leakage_rate, strict=False)
+    qE = q[..., 0] * E[..., 0] + q[..., 1] * E[..., 1]
+    denom = 1j * omega - D * np.sum(q * q, axis=-1) - leakage_rate  # Eq. (4)
+    if refuse_dc and np.any(denom == 0):
+        raise ValueError("q = 0, omega = 0 and leakage_rate = 0 together: the dc drive diverges")
+    safe = np.where(denom == 0, 1.0, denom)  # denom = 0 only at q = 0, where q.E = 0
+    return np.where(qE == 0, 0.0, strength * 1j * D * qE / safe)
+
+
 def diffusive_drive(
     model: SurfaceModel,
     coupling: Coupling,
@@ -103,18 +136,12 @@ def diffusive_drive(
     1/s (>= 0) is the relaxation of the surface charge into the bulk or the gate. There is no
     dephasing rate: dephasing conserves particle number and cannot cut off this charge-diffusion
     pole, whatever the text after Eq. (4) says (docs/theory-notes.md); screening and leakage do.
+    D (Eq. 9) and eta (Eq. 4) come from the model; the formula is :func:`eq4_drive`.
     """
     s = model._require_scales("diffusive_drive")
-    q = np.asarray(finite("q", q), dtype=float)
-    E = np.asarray(finite("field_amplitude", field_amplitude), dtype=complex)
-    omega = np.asarray(positive("omega", omega, strict=False), dtype=float)
-    positive("leakage_rate", leakage_rate, strict=False)
     D = model.diffusion_constant * s.diffusion
-    qE = q[..., 0] * E[..., 0] + q[..., 1] * E[..., 1]
-    denom = 1j * omega - D * np.sum(q * q, axis=-1) - leakage_rate
-    if np.any(denom == 0):
-        raise ValueError("q = 0, omega = 0 and leakage_rate = 0 together: the dc drive diverges")
-    return diffusive_strength(model, coupling) * 1j * D * qE / denom
+    eta = diffusive_strength(model, coupling)
+    return eq4_drive(eta, D, q, omega, field_amplitude, leakage_rate=leakage_rate, refuse_dc=True)
 
 
 def diffusive_torque(m, drive) -> np.ndarray:
