@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tisot.constants import CONDUCTANCE_QUANTUM, E_CHARGE, HBAR
-from tisot.model import Coupling, damping_prefactor
+from tisot.model import Coupling, damping_prefactor, diffusive_strength
 from tisot.response import analytic_response, conductivity
 from tisot.torques import (
     diffusive_drive,
@@ -174,8 +174,10 @@ def test_paper_estimate_numbers():
 
 @pytest.mark.parametrize(("q_angle", "geometry"), [(0.0, 0.5), (90.0, 1 / math.sqrt(2))])
 def test_corrected_torque_ratio_from_the_two_torques(q_angle, geometry):
-    # One longitudinal harmonic E || q at omega << D q^2, m at 45 degrees in the x-z plane: the
-    # current along q is sigma0 E i omega/(i omega - D q^2) (K~_yy of Eq. 14), f from Eq. (4).
+    # One longitudinal harmonic E || q at omega << D q^2, m at 45 degrees in the x-z plane, f
+    # from Eq. (4). The current along q is not retyped from Eq. (14): it follows from charge
+    # conservation, -i omega rho + i q.J = 0, with the charge rho = sigma f / (eta D) that the
+    # drive is locked to (f = eta D u, rho = sigma u: tisot.drive, tests/drive/test_sign.py).
     m = np.array([math.sqrt(0.5), 0.0, math.sqrt(0.5)])
     model = surface(m)
     sc = model.scales
@@ -185,15 +187,19 @@ def test_corrected_torque_ratio_from_the_two_torques(q_angle, geometry):
     qhat = np.array([math.cos(a), math.sin(a)])
     q, omega = q_model * sc.wavevector * qhat, w_model * sc.rate
     E = 2.0 * qhat
-    Dq2 = model.transport("si").diffusion_constant * (q @ q)
-    T_diff = diffusive_torque(m, np.abs(diffusive_drive(model, COUPLING, q, omega, E)))
-    J = CONDUCTANCE_QUANTUM * model.sigma0 * E * abs(1j * omega / (1j * omega - Dq2))
+    f = diffusive_drive(model, COUPLING, q, omega, E)
+    D = model.transport("si").diffusion_constant
+    rho = CONDUCTANCE_QUANTUM * model.sigma0 * f / (diffusive_strength(model, COUPLING) * D)
+    J = abs(omega * rho / np.linalg.norm(q)) * qhat  # |q.J| = omega |rho|, J || q
+    T_diff = diffusive_torque(m, np.abs(f))
     T_fl = fieldlike_torque(m, J, model, COUPLING)
     ratio = np.linalg.norm(T_diff) / np.linalg.norm(T_fl)
     expected = torque_ratio(model, q_model, w_model, q_angle_deg=q_angle)
     assert ratio == pytest.approx(expected, rel=1e-10)
-    # = Eq. (17) as printed x D q^2/omega x the geometric factor at 45 degrees
-    assert expected == pytest.approx(torque_ratio(model, q_model) * 20.0 * geometry, rel=1e-10)
+    # by hand: Eq. (17) as printed is |Delta_sd| / (q sigma0) = 0.3 / sqrt(1e-3 (1 + Dz^2)),
+    # since D tau_tr = sigma0^2 / (eps^2 + Dz^2) at eps = 1, and Dz^2 = 0.3^2 / 2 = 0.045;
+    # times D q^2 / omega = 1 / 0.05 = 20 and the geometric factor at 45 degrees
+    assert expected == pytest.approx(0.3 / math.sqrt(1.045e-3) * 20.0 * geometry, rel=1e-10)
     assert torque_ratio(model, q_model, 0.0) == math.inf  # no steady current along q
 
 
