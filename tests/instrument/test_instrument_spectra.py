@@ -320,3 +320,30 @@ def test_film_spectrum_matches_time_integrated_film():
     ss = steady_state(dev, points=16)
     lin = spectra.spectrum(dev, field_mt=[120.0], frequency_ghz=10.0, observables=["power"])
     assert float(ss.absorbed_power.mean()) == pytest.approx(float(lin.power[0]), rel=1e-3)
+
+
+def test_frequency_sweep_relaxes_its_field_once(device, monkeypatch):
+    """The equilibrium does not depend on the drive frequency: a frequency sweep at one field
+    finds it once (and the two dP/dH side fields once each) and equals the spectra computed one
+    frequency at a time."""
+    calls = {"equilibrium": 0, "relax": 0}
+
+    def counted(name, solver):
+        def run(*args, **kwargs):
+            calls[name] += 1
+            return solver(*args, **kwargs)
+
+        return run
+
+    monkeypatch.setattr(spectra, "_EQUILIBRIA", spectra._EquilibriumCache())  # no earlier hits
+    monkeypatch.setattr(spectra, "equilibrium", counted("equilibrium", spectra.equilibrium))
+    monkeypatch.setattr(spectra, "relax", counted("relax", spectra.relax))
+    freqs = np.linspace(6.0, 14.0, 7)
+    ds = spectra.spectrum(device, field_mt=150.0, frequency_ghz=freqs)
+    assert calls == {"equilibrium": 1, "relax": 2}
+    for j, f in enumerate(freqs):
+        one = spectra.spectrum(device, field_mt=[150.0], frequency_ghz=f)
+        for name in [*spectra.OBSERVABLES, "m0"]:
+            got, want = ds[name].values[j], one[name].values[0]
+            scale = np.abs(ds[name].values).max()
+            np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12 * scale, err_msg=name)

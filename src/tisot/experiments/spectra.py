@@ -508,6 +508,11 @@ def spectrum(
     points: list[tuple[np.ndarray, np.ndarray, float]] = []  # (m0, b, f_ghz)
     steps = track(range(n), description="spectrum", transient=True) if progress else range(n)
     for i in steps:
+        if i > 0 and fields[i] == fields[i - 1]:
+            # m0 does not depend on the drive frequency: one relaxation per field, reused
+            m0s[i] = m0s[i - 1]
+            points += [(m0, b, float(freqs[i])) for m0, b, _ in points[-len(offsets) :]]
+            continue
         for j, off in enumerate(offsets):
             b_mt = max(fields[i] + off, 0.0)
             b = field_vector(b_mt * 1e-3, env.field_theta_deg, env.field_phi_deg)
