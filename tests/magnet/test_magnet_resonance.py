@@ -17,6 +17,7 @@ from tisot.magnet import (
     local_frame,
     resonance_frequency,
 )
+from tisot.magnet.resonance import smit_beljers_frequency
 
 MS = 1193.7e3  # mu0 Ms = 1.5 T (EuS-like)
 
@@ -168,6 +169,23 @@ def test_resonance_rejects_a_non_equilibrium_m():
         resonance_frequency(mag, field, field_vector(1.0, 45.0))
     with pytest.raises(ValueError, match="frequency_hz"):
         kittel_field(mag, -1.0, 45.0)
+
+
+def test_smit_beljers_helper_at_a_minimum_and_at_a_saddle():
+    """Zero field, in-plane easy axis x (Ku_ip): m = +x is a minimum whose curvatures are worked
+    by hand, 2 Ku_ip (towards y) and mu0 Ms^2 + 2 Ku_ip (towards z), so f is Kittel's in-plane
+    form with the anisotropy field B_K = 2 Ku_ip / Ms; m = +y is an equilibrium but a saddle
+    (curvatures -2 Ku_ip and mu0 Ms^2): NaN from the helper, ValueError from the public call."""
+    ku_ip = 2e4
+    mag = FilmMagnet(ms=MS, ku_inplane=ku_ip)
+    zero = np.zeros(3)
+    b_k = 2 * ku_ip / MS
+    kittel = mag.gamma / (2 * math.pi) * math.sqrt(b_k * (b_k + MU0 * MS))
+    assert smit_beljers_frequency(mag, zero, [1.0, 0, 0]) == pytest.approx(kittel, rel=1e-12)
+    assert resonance_frequency(mag, zero, [1.0, 0, 0]) == pytest.approx(kittel, rel=1e-12)
+    assert math.isnan(smit_beljers_frequency(mag, zero, [0, 1.0, 0]))
+    with pytest.raises(ValueError, match="not a stable equilibrium"):
+        resonance_frequency(mag, zero, [0, 1.0, 0])
 
 
 @pytest.mark.slow

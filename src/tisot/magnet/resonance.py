@@ -25,6 +25,17 @@ from .film import MU0, FilmMagnet, field_vector
 SWEEP_POINTS = 160
 
 
+def smit_beljers_frequency(magnet: FilmMagnet, field_tesla, m) -> np.ndarray:
+    """f = gamma sqrt(det H) / (2 pi Ms) in Hz, Smit & Beljers (1955) (module docstring).
+
+    H is the tangent Hessian of the energy at m (T, (..., 3)); NaN where det H <= 0 (m not a
+    stable minimum). No equilibrium check: the callers check m once, at their boundary.
+    """
+    det = np.linalg.det(magnet.tangent_hessian(m, field_tesla))
+    stable = np.where(det > 0, det, np.nan)
+    return magnet.gamma * np.sqrt(stable) / (2 * math.pi * magnet.ms)
+
+
 def resonance_frequency(magnet: FilmMagnet, field_tesla, m=None) -> float | np.ndarray:
     """Uniform-mode (k = 0) resonance frequency in Hz at the applied field mu0 H (T).
 
@@ -50,20 +61,19 @@ def resonance_frequency(magnet: FilmMagnet, field_tesla, m=None) -> float | np.n
         flat = b.reshape(-1, 3)
         m = np.stack([equilibrium(magnet, bi).m for bi in flat]).reshape(b.shape)
     m = check_equilibrium(magnet, b, m, name="m")
-    det = np.linalg.det(magnet.tangent_hessian(m, b))
-    if np.any(det <= 0):
+    f = smit_beljers_frequency(magnet, b, m)
+    if np.any(np.isnan(f)):
         raise ValueError(
             "m is not a stable equilibrium (the energy curvature det H <= 0): no resonance"
         )
-    f = magnet.gamma * np.sqrt(det) / (2 * math.pi * magnet.ms)
     return float(f) if np.ndim(f) == 0 else f
 
 
 def _branch_frequency(magnet, b, m):
     """(frequency in Hz or 0 where unstable, relaxed m) on the branch continued from m."""
     m = relax(magnet, b, m)
-    det = float(np.linalg.det(magnet.tangent_hessian(m, b)))
-    return magnet.gamma * math.sqrt(max(det, 0.0)) / (2 * math.pi * magnet.ms), m
+    f = float(smit_beljers_frequency(magnet, b, m))
+    return (0.0 if math.isnan(f) else f), m
 
 
 def kittel_field(

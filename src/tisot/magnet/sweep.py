@@ -16,7 +16,7 @@ import xarray as xr
 from .._validation import finite
 from .equilibrium import equilibrium, relax
 from .film import FilmMagnet, angles_deg, field_vector
-from .resonance import kittel_field
+from .resonance import kittel_field, smit_beljers_frequency
 
 COMPONENT = ("x", "y", "z")
 
@@ -64,8 +64,7 @@ def field_sweep(
     for b in b_mt:
         field = 1e-3 * b * direction
         m = relax(magnet, field, m)
-        det = float(np.linalg.det(magnet.tangent_hessian(m, field)))
-        f = magnet.gamma * math.sqrt(det) / (2 * math.pi * magnet.ms) if det > 0 else math.nan
+        f = float(smit_beljers_frequency(magnet, field, m))  # NaN where unstable
         ms.append(m)
         freqs.append(1e-9 * f)
     m_arr = np.array(ms)
