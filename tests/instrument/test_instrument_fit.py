@@ -111,6 +111,25 @@ def test_fit_rejects_bad_keys(device):
         fit_spectrum(device, FIELDS, y, free=["phase_deg"], observable="cone_deg")
 
 
+def test_points_against_free_keys_is_checked_in_one_place(device, monkeypatch):
+    """n free keys need n + 1 points; a measurement and a bare fit give the same message, before
+    any model evaluation."""
+    from tisot.experiments import fitting
+    from tisot.io.measurement import Measurement, check_points
+
+    check_points(3, 2)  # one degree of freedom left: accepted
+    with pytest.raises(ValueError, match=r"^d\.csv: 2 data points cannot fix 2 .*at least 3\)"):
+        check_points(2, 2, source="d.csv")
+
+    def no_model(*args, **kwargs):
+        raise AssertionError("the model was evaluated")
+
+    monkeypatch.setattr(fitting, "model_signal", no_model)
+    two = Measurement("field_mt", FIELDS[:2], np.ones(2), None, "two.csv")
+    with pytest.raises(ValueError, match=r"^2 data points cannot fix 2 free parameters"):
+        fitting.fit_measurement(device, two, free=["fm.damping", "scale", "scale"])
+
+
 # --------------------------------------------------------------------------- command line
 def test_cli_spectrum_csv_contract(device_file):
     r = runner.invoke(app, ["spectrum", str(device_file), "--field-mt", "100:140:5",

@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import xarray as xr
 
+from ..io.measurement import check_points
 from .spectra import OBSERVABLES, PHASORS, Probe, signal, spectrum
 
 #: fit-only parameters: (default, unit, meaning)
@@ -212,11 +213,7 @@ def fit_spectrum(
     err = None if error is None else np.asarray(error, dtype=float)
     if x.ndim != 1 or y.shape != x.shape or (err is not None and err.shape != x.shape):
         raise ValueError("x, y and error must be 1-D arrays of the same length")
-    if x.size <= len(free):
-        raise ValueError(
-            f"{x.size} data points cannot fix {len(free)} free parameters (need at least "
-            f"{len(free) + 1})"
-        )
+    check_points(x.size, len(free))
     initial = dict(initial or {})
     fixed = dict(fixed or {})
     params = lmfit.Parameters()
@@ -250,13 +247,16 @@ def fit_spectrum(
     def values_of(p) -> dict[str, float]:
         return {**fixed, **{names[k]: float(p[k].value) for k in names}}
 
+    def model(p) -> np.ndarray:  # the one model call of the fit and of its best-fit curve
+        return model_signal(device, x, axis, values_of(p), observable=observable, probe=probe,
+                            other=other)  # fmt: skip
+
     def residual(p):
         try:
-            model = model_signal(device, x, axis, values_of(p), observable=observable,
-                                 probe=probe, other=other)  # fmt: skip
+            model_y = model(p)
         except ValueError:  # a trial value the device rejects (e.g. the Fermi level in the gap)
             return np.full(x.size, 1e30)
-        r = model - y
+        r = model_y - y
         return r if weights is None else r * weights
 
     t0 = time.perf_counter()
@@ -291,8 +291,7 @@ def fit_spectrum(
         names[k]: {names[j]: float(c) for j, c in (result.params[k].correl or {}).items()}
         for k in names
     }
-    best = model_signal(device, x, axis, {**fixed, **values}, observable=observable,
-                        probe=probe, other=other)  # fmt: skip
+    best = model(result.params)
     return FitResult(
         values=values, stderr=stderr, correlations=corr, reduced_chi2=float(result.redchi),
         chi2=float(result.chisqr), dof=int(result.nfree), nfev=int(result.nfev),
@@ -302,8 +301,8 @@ def fit_spectrum(
 
 
 def fit_measurement(device, measurement, *, free: Sequence[str], **kw) -> FitResult:
-    """:func:`fit_spectrum` of a :class:`tisot.io.measurement.Measurement`."""
-    measurement.check_points(len(set(free)))
+    """:func:`fit_spectrum` of a :class:`tisot.io.measurement.Measurement` (which checks that the
+    points outnumber the free keys)."""
     return fit_spectrum(
         device, measurement.x, measurement.signal, measurement.error, free=free,
         axis=measurement.axis, **kw,

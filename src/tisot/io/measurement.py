@@ -37,12 +37,18 @@ class Measurement:
         return int(self.x.size)
 
     def check_points(self, n_free: int) -> None:
-        """A fit of ``n_free`` parameters needs more points than that (one degree of freedom)."""
-        if len(self) <= n_free:
-            raise ValueError(
-                f"{self.path}: {len(self)} data points cannot fix {n_free} free parameters "
-                f"(need at least {n_free + 1}); measure more points or free fewer keys"
-            )
+        """:func:`check_points` for this file."""
+        check_points(len(self), n_free, source=self.path)
+
+
+def check_points(n_points: int, n_free: int, *, source: str = "") -> None:
+    """A fit of ``n_free`` parameters needs more points than that (one degree of freedom):
+    ValueError otherwise, naming ``source`` (the data file) when given."""
+    if n_points <= n_free:
+        raise ValueError(
+            f"{source + ': ' if source else ''}{n_points} data points cannot fix {n_free} free "
+            f"parameters (need at least {n_free + 1}); measure more points or free fewer keys"
+        )
 
 
 def read_measurement(path, *, n_free: int = 0) -> Measurement:
