@@ -218,3 +218,35 @@ def test_dynamic_matrix_is_the_projected_3x3_linearisation():
     # undamped, det K' = det K - w^2 vanishes at Smit and Beljers' frequency
     det = np.linalg.det(dynamic_matrix(MAG, FIELD, M0, F0 * np.array([1.0, 1.1])))
     assert abs(det[0]) < 1e-8 * abs(det[1])
+
+
+def test_each_public_call_checks_the_equilibrium_once(monkeypatch):
+    """m0 is checked once at the public boundary (it was 2-4 times per call down the chain),
+    and a non-equilibrium m0 is still refused by every entry point."""
+    import tisot.magnet.linear as lin
+    from tisot.magnet import stiffness
+
+    calls = []
+
+    def counting(*args, **kwargs):
+        calls.append(1)
+        return check(*args, **kwargs)
+
+    check = lin.check_equilibrium
+    monkeypatch.setattr(lin, "check_equilibrium", counting)
+    torque = np.array([1e6, 0.0, 0.0])
+    entries = {
+        "stiffness": lambda m: stiffness(MAG, FIELD, m),
+        "dynamic_matrix": lambda m: dynamic_matrix(MAG, FIELD, m, F0, alpha=0.01),
+        "susceptibility": lambda m: susceptibility(MAG, FIELD, m, F0, alpha=0.01),
+        "driven_response": lambda m: driven_response(MAG, FIELD, m, F0, torque, alpha=0.01),
+        "absorbed_power_density": lambda m: absorbed_power_density(
+            MAG, FIELD, m, F0, torque, alpha=0.01
+        ),
+    }
+    for name, call in entries.items():
+        calls.clear()
+        call(M0)
+        assert len(calls) == 1, name
+        with pytest.raises(ValueError, match="not an equilibrium"):
+            call(FIELD / np.linalg.norm(FIELD))  # the field's direction is not m0 at 35 deg

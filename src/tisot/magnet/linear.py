@@ -80,8 +80,22 @@ def stiffness(
     from x, ``thickness`` d (m, needed when k != 0) and ``exchange_stiffness`` A (J/m) add the
     dynamic dipolar and exchange terms of the module docstring. m0 must be an equilibrium.
     """
+    b, m0 = _at_equilibrium(magnet, field_tesla, m0)
+    return _stiffness(
+        magnet, b, m0, k=k, k_azimuth_deg=k_azimuth_deg, thickness=thickness,
+        exchange_stiffness=exchange_stiffness,
+    )  # fmt: skip
+
+
+def _at_equilibrium(magnet: FilmMagnet, field_tesla, m0) -> tuple[np.ndarray, np.ndarray]:
+    """(field in T, m0 / |m0|) after the one check, at the public boundary, that m0 is an
+    equilibrium at that field; the private workers below take them as checked."""
     b = np.asarray(finite("field_tesla", field_tesla), dtype=float)
-    m0 = check_equilibrium(magnet, b, m0)
+    return b, check_equilibrium(magnet, b, m0)
+
+
+def _stiffness(magnet, b, m0, *, k=0.0, k_azimuth_deg=0.0, thickness=None, exchange_stiffness=0.0):
+    """:func:`stiffness` at a checked field b (T) and equilibrium m0 (unit)."""
     k = np.asarray(finite("k", k), dtype=float)
     a_ex = finite("exchange_stiffness", exchange_stiffness)
     if np.any(np.asarray(a_ex) < 0):
@@ -154,11 +168,28 @@ def dynamic_matrix(
     R = m0 x on (e_theta, e_phi) and omega = 2 pi f. Undamped, det K' = det K - omega^2
     vanishes at the Smit–Beljers frequency. Arguments as :func:`driven_response`.
     """
-    kmat = stiffness(
-        magnet, field_tesla, m0, k=k, k_azimuth_deg=k_azimuth_deg, thickness=thickness,
-        exchange_stiffness=exchange_stiffness,
+    b, m0 = _at_equilibrium(magnet, field_tesla, m0)
+    return _dynamic_matrix(
+        magnet, b, m0, frequency_hz, k=k, k_azimuth_deg=k_azimuth_deg, thickness=thickness,
+        exchange_stiffness=exchange_stiffness, alpha=alpha, alpha_g=alpha_g,
+        damping_axis=damping_axis, alpha_hall=alpha_hall,
     )  # fmt: skip
-    m0 = check_equilibrium(magnet, field_tesla, m0)
+
+
+def _dynamic_matrix(
+    magnet,
+    b,
+    m0,
+    frequency_hz,
+    *,
+    alpha=0.0,
+    alpha_g=0.0,
+    damping_axis=(0.0, 0.0, 1.0),
+    alpha_hall=0.0,
+    **spin_wave,
+):
+    """:func:`dynamic_matrix` at a checked field b (T) and equilibrium m0 (unit)."""
+    kmat = _stiffness(magnet, b, m0, **spin_wave)
     dmat = _damping(m0, alpha, alpha_g, damping_axis)
     # sigma_H term of Eq. (16): m0 x ((P_z u) x z) = m0_z u for u perpendicular to m0
     hall = 1.0 - np.asarray(finite("alpha_hall", alpha_hall)) * m0[..., 2]
@@ -188,8 +219,9 @@ def susceptibility(
     dm_a = chi_ab h_b for a transverse field h (T) e^{-i omega t}, in the frame
     (e_theta, e_phi) of m0 (module docstring). Arguments as :func:`driven_response`.
     """
-    mat = dynamic_matrix(
-        magnet, field_tesla, m0, frequency_hz, k=k, k_azimuth_deg=k_azimuth_deg,
+    b, m0 = _at_equilibrium(magnet, field_tesla, m0)
+    mat = _dynamic_matrix(
+        magnet, b, m0, frequency_hz, k=k, k_azimuth_deg=k_azimuth_deg,
         thickness=thickness, exchange_stiffness=exchange_stiffness, alpha=alpha,
         alpha_g=alpha_g, damping_axis=damping_axis, alpha_hall=alpha_hall,
     )  # fmt: skip
@@ -247,12 +279,17 @@ def driven_response(
     numpy.ndarray
         complex (..., 3), perpendicular to m0 (dimensionless: a fraction of Ms).
     """
-    mat = dynamic_matrix(
-        magnet, field_tesla, m0, frequency_hz, k=k, k_azimuth_deg=k_azimuth_deg,
+    b, m0 = _at_equilibrium(magnet, field_tesla, m0)
+    return _driven(
+        magnet, b, m0, frequency_hz, torque, k=k, k_azimuth_deg=k_azimuth_deg,
         thickness=thickness, exchange_stiffness=exchange_stiffness, alpha=alpha,
         alpha_g=alpha_g, damping_axis=damping_axis, alpha_hall=alpha_hall,
     )  # fmt: skip
-    m0 = check_equilibrium(magnet, field_tesla, m0)
+
+
+def _driven(magnet, b, m0, frequency_hz, torque, **options) -> np.ndarray:
+    """:func:`driven_response` at a checked field b (T) and equilibrium m0 (unit)."""
+    mat = _dynamic_matrix(magnet, b, m0, frequency_hz, **options)
     t = np.asarray(finite("torque", torque))
     if t.shape[-1:] != (3,):
         raise ValueError(f"torque must have shape (3,) or (..., 3), got {t.shape}")
@@ -276,8 +313,8 @@ def absorbed_power_density(
     the damping's dissipation in steady state (module docstring). ``options`` as
     :func:`driven_response`.
     """
-    dm = driven_response(magnet, field_tesla, m0, frequency_hz, torque, **options)
-    m0 = check_equilibrium(magnet, field_tesla, m0)
+    b, m0 = _at_equilibrium(magnet, field_tesla, m0)
+    dm = _driven(magnet, b, m0, frequency_hz, torque, **options)
     t = np.asarray(torque)
     omega = 2 * np.pi * np.asarray(frequency_hz, dtype=float)
     overlap = np.sum(np.conj(dm) * np.cross(m0, t), axis=-1)
