@@ -3,6 +3,7 @@
 from . import device as _device  # noqa: F401
 from . import drive as _drive  # noqa: F401
 from . import dynamics as _dynamics  # noqa: F401
+from . import exact as _exact  # noqa: F401
 from . import instrument as _instrument  # noqa: F401
 from . import magnet as _magnet  # noqa: F401
 from . import paper as _paper  # noqa: F401

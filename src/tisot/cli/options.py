@@ -122,16 +122,21 @@ _LIBRARY_NAMES = {
 }
 
 
+def in_flag_names(text: str, names: Mapping[str, str] = _LIBRARY_NAMES) -> str:
+    """``text`` with the library's parameter names put as their flags (``fermi_energy`` ->
+    ``--energy``); ``names`` maps name -> flag."""
+    for name, flag in names.items():
+        text = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w(])", flag, text)
+    return text
+
+
 @contextlib.contextmanager
 def _in_flag_names():
     """Re-word the model's ValueErrors in the flags' names (``fermi_energy`` -> ``--energy``)."""
     try:
         yield
     except ValueError as err:
-        text = str(err)
-        for name, flag in _LIBRARY_NAMES.items():
-            text = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w(])", flag, text)
-        raise ValueError(text) from None
+        raise ValueError(in_flag_names(str(err))) from None
 
 
 def build_model(

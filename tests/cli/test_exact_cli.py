@@ -1,0 +1,155 @@
+"""`tisot exact`: the exact disorder average from the command line (issue 12).
+
+A tiny run (alpha = 0.3, 4 mean free paths, 64 moments, 2 dense realisations: ~0.1 s of work)
+checks the plumbing against the library (same seed, same numbers), the JSON contract, the
+netCDF file, and the refusals of bad flags before anything is computed.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+
+import pytest
+from typer.testing import CliRunner
+
+from tisot.cli import app
+from tisot.io.store import load_dataset
+from tisot.model import SurfaceModel
+from tisot.response.exact import exact_average
+
+runner = CliRunner()
+SMALL = ["--alpha", "0.3", "--moments", "64", "--realisations", "2", "--method", "dense"]
+TINY = [*SMALL, "--box-over-ell", "4"]
+VALUES = ("sigma_xx", "sigma_yy", "sigma_xy", "sigma_yx", "sigma_hall", "dos", "D",
+          "ladder_sigma_xx")  # fmt: skip
+
+
+def run(*args):
+    return runner.invoke(app, ["exact", *args])
+
+
+@pytest.fixture(scope="module")
+def tiny_json():
+    res = run(*TINY, "--seed", "3", "--format", "json")
+    assert res.exit_code == 0, res.output
+    return res
+
+
+def test_json_is_the_library_average_for_the_same_seed(tiny_json):
+    """The CLI's numbers are exact_average's for the same model, box and seed (plumbing)."""
+    out = json.loads(tiny_json.stdout)
+    assert set(out) == {*VALUES, "parameters"}
+    for key in VALUES:
+        assert set(out[key]) == {"value", "stderr", "units"}
+    with warnings.catch_warnings():  # alpha = 0.3 leaves the closed forms' regime; too few moments
+        warnings.simplefilter("ignore")
+        model = SurfaceModel(fermi_energy=1.0, exchange_energy=0.3, disorder=0.3)
+        ds = exact_average(
+            model,
+            box_length=4 * model.mean_free_path,
+            moments=64,
+            realisations=2,
+            seed=3,
+            method="dense",
+        )
+    assert out["sigma_xx"]["value"] == pytest.approx(float(ds.sigma_mean[0, 0]), rel=1e-12)
+    assert out["sigma_xy"]["stderr"] == pytest.approx(float(ds.sigma_err[0, 1]), rel=1e-12)
+    assert out["D"]["value"] == pytest.approx(float(ds.D), rel=1e-12)
+    # the Hall part is averaged per realisation; the mean is linear: the half-difference of means
+    half = 0.5 * (out["sigma_xy"]["value"] - out["sigma_yx"]["value"])
+    assert out["sigma_hall"]["value"] == pytest.approx(half, rel=1e-12)
+    assert out["ladder_sigma_xx"]["stderr"] is None
+    p = out["parameters"]
+    assert p["box_over_ell"] == pytest.approx(4.0)
+    assert p["box_length"] == pytest.approx(4 * model.mean_free_path)
+    assert (p["moments"], p["realisations"], p["method"], p["seed"]) == (64, 2, "dense", 3)
+    assert p["basis_size"] == ds.attrs["basis_size"]
+    assert p["random_vectors"] is None  # dense traces use none
+
+
+def test_ladder_comparison_is_tisot_response_at_q_zero(tiny_json):
+    """ladder_sigma_xx = the physical sigma_xx = K_yy (j = e v (sigma x z), Eq. 8) of
+    `tisot response --method ladder` at q = 0 and the same omega: another command's path."""
+    out = json.loads(tiny_json.stdout)
+    w = out["parameters"]["ladder_omega"]
+    res = runner.invoke(
+        app, ["response", "--method", "ladder", "--alpha", "0.3", "--q", "0,0", "--omega",
+              repr(w), "--format", "json"],
+    )  # fmt: skip
+    assert res.exit_code == 0, res.output
+    K_yy = json.loads(res.stdout)["K"]["re"][1][1]
+    assert out["ladder_sigma_xx"]["value"] == pytest.approx(K_yy, rel=1e-9)
+
+
+def test_accuracy_warnings_are_shown_once_in_the_flags_names(tiny_json):
+    """64 moments do not resolve Gamma at alpha = 0.3: exact_average warns, the CLI says which
+    flag to raise, once."""
+    err = tiny_json.stderr
+    assert err.count("warning: too few --moments") == 1, err
+    assert "use --moments >=" in err
+    assert "RegimeWarning" not in err and "closed forms" not in err
+
+
+def test_table_lists_values_and_convergence_parameters():
+    res = run(*TINY)
+    assert res.exit_code == 0, res.output
+    for word in ("sigma_xx", "sigma_hall", "ladder_sigma_xx", "box_over_ell = 4", "basis_size",
+                 "moments = 64", "resolution_over_gamma", "realisations = 2"):  # fmt: skip
+        assert word in res.stdout, res.stdout
+
+
+def test_out_writes_the_dataset_as_netcdf(tmp_path, tiny_json):
+    path = tmp_path / "exact.nc"
+    res = run(*TINY, "--seed", "3", "--format", "json", "--out", str(path))
+    assert res.exit_code == 0, res.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["exact.nc"]  # no temporary left
+    assert path.read_bytes()[:8] == b"\x89HDF\r\n\x1a\n"  # netCDF4 = HDF5
+    ds = load_dataset(path)
+    out = json.loads(tiny_json.stdout)
+    assert float(ds.sigma_mean[0, 0]) == pytest.approx(out["sigma_xx"]["value"], rel=1e-12)
+    assert ds.sigma.sizes["realisation"] == 2
+    assert float(ds.ladder_sigma_xx) == pytest.approx(out["ladder_sigma_xx"]["value"])
+    assert ds.attrs["moments"] == 64 and ds.sigma.attrs["units"] == "e^2/h"
+
+
+def test_out_is_refused_before_computing_and_nothing_is_left_on_error(tmp_path):
+    folder = tmp_path / "already_a_folder"
+    folder.mkdir()
+    res = run(*TINY, "--out", str(folder))
+    assert res.exit_code == 2 and "--out" in res.output and "folder" in res.output
+    # a run that fails inside exact_average (too few moments) leaves no file and no temporary
+    path = tmp_path / "exact.nc"
+    res = run(*TINY, "--moments", "3", "--out", str(path))
+    assert res.exit_code == 2 and "--moments" in res.output, res.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["already_a_folder"]
+
+
+@pytest.mark.parametrize(
+    ("args", "flag"),
+    [
+        (["--alpha", "0"], "--alpha"),
+        (["--alpha", "-0.1"], "--alpha"),
+        (["--box-length", "0.5"], "--box-length"),  # ell = 0.73
+        (["--box-over-ell", "0.5"], "--box-over-ell"),
+        (["--box-length", "3", "--box-over-ell", "4"], "--box-over-ell"),  # alternatives
+        (["--box-over-ell", "1e5"], "--box-over-ell"),  # 1e11 plane waves: refused unbuilt
+        (["--moments", "3"], "--moments"),
+        (["--moments", "100000000000"], "--moments"),
+        (["--realisations", "1"], "--realisations"),
+        (["--method", "magic"], "--method"),
+        (["--vectors", "4"], "--vectors"),  # dense traces take no random vectors
+        (["--cutoff", "30"], "--cutoff"),
+        (["--seed", "-1"], "--seed"),
+        (["--kind", "magic"], "--kind"),
+        (["--eta-over-gamma", "0.5"], "--eta-over-gamma"),  # a fermi-surface flag
+        (["--energy", "0.2"], "--energy"),  # inside the gap |Delta_z| = 0.3
+    ],
+)
+def test_bad_flags_exit_2_naming_the_flag(args, flag):
+    """Each is refused before anything is computed, in one line naming the flag."""
+    res = run(*SMALL, *args)
+    assert res.exit_code == 2, res.output
+    errors = [ln for ln in res.stderr.splitlines() if ln.startswith("error:")]
+    assert len(errors) == 1 and flag in errors[0], res.output
+    assert "Traceback" not in res.output
