@@ -347,3 +347,59 @@ def test_frequency_sweep_relaxes_its_field_once(device, monkeypatch):
             got, want = ds[name].values[j], one[name].values[0]
             scale = np.abs(ds[name].values).max()
             np.testing.assert_allclose(got, want, rtol=1e-10, atol=1e-12 * scale, err_msg=name)
+
+
+def test_mixing_voltage_is_the_rectified_average_of_sigma_times_e(device):
+    """V_mix by its definition, by brute force: the sheet current j = sigma(m(x, t)) E_ec(x, t)
+    with sigma taken from the device's surface model (Eq. 9) at each instantaneous, normalised m
+    of the precessing film (no derivative; each harmonic's dm from the independent Cartesian
+    solve above), averaged over one gate period and one drive period on a grid; then the
+    open-circuit dc field E_dc = -sigma(m0)^-1 <j> across W (Hall) and along l (longitudinal)."""
+    from tisot.constants import CONDUCTANCE_QUANTUM as G
+
+    b_mt, f_ghz = 95.0, 10.0
+    # a weak gate (cone ~ 1e-5 rad): the direct average's higher orders, ~ (dm / m0_z)^2 for the
+    # Hall part (sigma_H ~ m_z^3), stay below the tolerance
+    dev = device.with_values({"gate.frequency_ghz": f_ghz, "gate.voltage_v": 0.01,
+                              "fm.inhomogeneous_broadening_mt": 0.0})  # fmt: skip
+    probe = spectra.Probe()
+    ds = spectra.spectrum(dev, field_mt=[b_mt], frequency_ghz=f_ghz, probe=probe,
+                          observables=["mixing_voltage", "mixing_voltage_xx"])  # fmt: skip
+    m0 = ds.m0.values[0]
+    env = dev.environment
+    b = field_vector(b_mt * 1e-3, env.field_theta_deg, env.field_phi_deg)
+    st = spectra._make_drive(dev, m0, probe, need_mixing=False)  # the torques, the input
+    fm, w = dev.fm, 2 * math.pi * f_ghz * 1e9
+    dm = np.array([
+        _cartesian_response(
+            dev.magnet, b, m0, f_ghz * 1e9, st["torque"][0, n], fm.damping, st["alpha_g"][0],
+            st["k"][0, n], st["k_azimuth_deg"][0, n], fm.thickness, fm.exchange_stiffness,
+        )
+        for n in range(st["k"].shape[1])
+    ])  # fmt: skip
+
+    def sigma(m):
+        s = dev.surface_model(m)
+        return G * np.array([[s.sigma0, s.sigma_hall], [-s.sigma_hall, s.sigma0]])
+
+    drive = dev.drive(m0)
+    kx = drive.wavevectors[:, 0]
+    assert np.all(drive.wavevectors[:, 1] == 0)  # the grating's k_n = n q x
+    e_ec = np.linalg.solve(sigma(m0), drive.current.T).T  # J_n = sigma E_ec,n
+    period = 2 * math.pi / np.abs(kx).min()
+    xs = (np.arange(96) + 0.5) / 96 * period  # > 2 n_max points: exact for the products
+    ts = np.arange(8) / 8 * 2 * math.pi / w
+    phase = np.exp(1j * (kx[None, None, :] * xs[:, None, None] - w * ts[None, :, None]))
+    m = m0 + np.real(np.einsum("xtn,ni->xti", phase, dm))
+    e = np.real(np.einsum("xtn,ni->xti", phase, e_ec))
+    s0 = sigma(m0)
+    ds_e = [
+        (sigma(mi) - s0) @ ei for mi, ei in zip(m.reshape(-1, 3), e.reshape(-1, 2), strict=True)
+    ]
+    j_dc = np.mean(ds_e, axis=0)  # s0 <E> = 0: subtracted only to spare the rounding
+    e_dc = -np.linalg.solve(s0, j_dc)
+    hall = e_dc[1] * probe.strip_width_um * 1e-6
+    longitudinal = e_dc[0] * probe.strip_length_um * 1e-6
+    assert abs(longitudinal) > 1e-14 and abs(hall) > 1e-17  # a signal, not two zeros
+    assert ds.mixing_voltage.values[0] == pytest.approx(hall, rel=1e-5)
+    assert ds.mixing_voltage_xx.values[0] == pytest.approx(longitudinal, rel=1e-5)
