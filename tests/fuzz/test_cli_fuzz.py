@@ -110,6 +110,21 @@ COMMANDS = [
 
 
 EDGE_INT = S.st.sampled_from(S.EDGE_INTS)
+#: tisot exact: sizes and the disorder from the edge values only (a legitimate small alpha, a
+#: large box or cutoff asks for a minutes-long average); the base run (8 ell, 138 states)
+#: takes ~0.1 s.
+COMMANDS.append(
+    Command(("exact",),
+            {"--energy": FLOAT, "--delta-sd": FLOAT, "--mz": FLOAT, "--alpha": EDGE_ONLY,
+             "--box-length": EDGE_ONLY, "--box-over-ell": EDGE_ONLY, "--moments": EDGE_INT,
+             "--realisations": EDGE_INT, "--vectors": EDGE_INT, "--cutoff": EDGE_ONLY,
+             "--seed": EDGE_INT, "--method": S.choice("kpm", "dense"),
+             "--kind": S.choice("bastin", "fermi-surface"), "--eta-over-gamma": TEXT,
+             "--q-orders": TEXT},
+            base=("--alpha", "0.3", "--moments", "64", "--realisations", "2", "--method",
+                  "dense", "--format", "json"),
+            json=True)
+)  # fmt: skip
 FILM = {"--ms": FLOAT, "--theta-h": FLOAT, "--ku": FLOAT, "--phi-h": FLOAT, "--g": FLOAT,
         "--kc": FLOAT}  # fmt: skip
 #: The device commands (owned elsewhere; one entry each).
