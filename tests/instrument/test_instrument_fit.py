@@ -79,11 +79,14 @@ def test_fit_recovers_exchange_and_damping(device):
 def test_fit_reports_correlations_and_dataset(device):
     y, err = _synthetic(device, {"fm.damping": 0.012}, seed=1)
     res = fit_spectrum(device, FIELDS, y, err, free=["fm.damping", "offset"], other=10.0)
-    out = res.as_dict()
-    assert set(out) == {"fm.damping", "offset", "reduced_chi2"}
-    assert set(out["fm.damping"]) == {"value", "stderr", "correlations"}
-    c = out["fm.damping"]["correlations"]["offset"]
-    assert -1 <= c <= 1 and c == pytest.approx(out["offset"]["correlations"]["fm.damping"])
+    out = json.loads(json.dumps(res.as_dict()))  # what tisot fit --format json prints
+    assert set(out) == {"fm.damping", "offset", "reduced_chi2", "correlations"}
+    for key in ("fm.damping", "offset"):
+        assert set(out[key]) == {"value", "stderr"}
+    corr = out["correlations"]
+    assert set(corr) == {"fm.damping", "offset"}
+    c = corr["fm.damping"]["offset"]
+    assert -1 <= c <= 1 and c == pytest.approx(corr["offset"]["fm.damping"])
     ds = res.to_dataset()
     assert ds.fit.attrs["units"] == "W m-2"
     np.testing.assert_allclose(ds.data, y)
@@ -154,7 +157,9 @@ def test_cli_fit_json_contract(tmp_path, device, device_file):
                             "--free", "fm.damping,scale", "--format", "json"])  # fmt: skip
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
-    assert set(out) == {"fm.damping", "scale", "reduced_chi2"}
+    assert set(out) == {"fm.damping", "scale", "reduced_chi2", "correlations"}
+    assert all(set(out[k]) == {"value", "stderr"} for k in ("fm.damping", "scale"))
+    assert set(out["correlations"]["scale"]) == {"fm.damping"}
     d = out["fm.damping"]
     assert abs(d["value"] - 0.012) < 4 * d["stderr"]
 

@@ -298,8 +298,9 @@ def fit(
 ) -> None:
     """Fit a measured spectrum: the free keys varied, every other value from the device file.
 
-    With --format json: {"KEY": {"value": v, "stderr": s, "correlations": {...}}, ...,
-    "reduced_chi2": r}. A fit that does not converge exits with status 2 and prints no values.
+    With --format json: {"KEY": {"value": v, "stderr": s}, ..., "reduced_chi2": r,
+    "correlations": {"KEY": {"OTHER": c}, ...}}. A fit that does not converge exits with
+    status 2 and prints no values.
     """
     from ..experiments.fitting import fit_measurement
     from ..io.measurement import read_measurement

@@ -68,17 +68,15 @@ class FitResult:
     device_toml: str = field(default="", repr=False)
 
     def as_dict(self) -> dict[str, Any]:
-        """``{"KEY": {"value": v, "stderr": s, "correlations": {...}}, ..., "reduced_chi2": r}``
-        (the CLI's JSON: the top level holds the free keys and ``reduced_chi2`` only)."""
+        """The CLI's JSON: ``{"KEY": {"value": v, "stderr": s}, ..., "reduced_chi2": r,
+        "correlations": {"KEY": {"OTHER": c, ...}, ...}}``. Each free key holds exactly its value
+        and standard error; ``reduced_chi2`` and ``correlations`` are the only other top-level
+        entries (no device key or fit-only parameter has those names)."""
         out: dict[str, Any] = {
-            k: {
-                "value": self.values[k],
-                "stderr": self.stderr[k],
-                "correlations": self.correlations.get(k, {}),
-            }
-            for k in self.values
+            k: {"value": self.values[k], "stderr": self.stderr[k]} for k in self.values
         }
         out["reduced_chi2"] = self.reduced_chi2
+        out["correlations"] = {k: dict(self.correlations.get(k, {})) for k in self.values}
         return out
 
     def to_dataset(self) -> xr.Dataset:
