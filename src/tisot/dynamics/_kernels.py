@@ -336,7 +336,8 @@ def _rk4_steps(nb, P, drv, h, wacc, skip, y0, y1, y2, k0, k1, k2, a0, a1, a2, ea
 # by default it gives up beyond 8 such checks. Two vectors of lanes per iteration
 # (interleave 2) hide the latency of the long chain of dependent operations of one step
 # (measured +18 %). These only change how LLVM schedules the same IEEE operations: results
-# are bit-identical. They are set for this one compilation and put back to LLVM's defaults.
+# are bit-identical. They are set for this one compilation and put back to LLVM's defaults,
+# inside numba's compiler lock (see _compile_fused_step).
 _FUSED_OPTIONS = {
     "runtime-memory-check-threshold": (512, 8),
     "vectorize-memory-check-threshold": (512, 128),
@@ -350,17 +351,26 @@ _FUSED_SIGNATURE = (
 
 
 def _compile_fused_step() -> None:
+    """Compile ``_rk4_steps`` with ``_FUSED_OPTIONS``, holding numba's compiler lock.
+
+    LLVM options are process-wide globals that LLVM reads while it optimises. Every numba
+    compilation runs under ``global_compiler_lock`` (a re-entrant lock, so the compile below
+    takes it again), so holding it from setting the options to putting them back means no
+    other thread (a dask worker thread, say) compiles with them or while they change.
+    """
     import llvmlite.binding as llvm
+    from numba.core.compiler_lock import global_compiler_lock
 
     def put(which: int) -> None:
         for option, values in _FUSED_OPTIONS.items():
             llvm.set_option("", f"--{option}={values[which]}")
 
-    put(0)
-    try:
-        _rk4_steps.compile(_FUSED_SIGNATURE)  # a cache hit when compiled before
-    finally:
-        put(1)
+    with global_compiler_lock:
+        put(0)
+        try:
+            _rk4_steps.compile(_FUSED_SIGNATURE)  # a cache hit when compiled before
+        finally:
+            put(1)
 
 
 _compile_fused_step()
@@ -454,6 +464,49 @@ def _dense(y, h, K, s):
     return out
 
 
+# ----------------------------------------------------------------------------- DOPRI5 step logic
+# shared by dopri_chunk (per trajectory) and dopri_coupled_chunk (one step for the grid); inlined
+# by numba (inline="always") so the compiled loops are the same as when they were written out
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _clip_step(t, h, t_b):
+    """(h, last): the step from t shortened to land on the chunk end t_b when it would pass it."""
+    if t + h >= t_b:
+        return t_b - t, True
+    return h, False
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _unit(x, y, z, defect, renorm):
+    """(x, y, z, defect) of an accepted y5: | |y5| - 1 | folded into the running max ``defect``,
+    y5 / |y5| when ``renorm`` (projection on |m| = 1, Eq. 18 conserves |m|)."""
+    nrm = math.sqrt(x * x + y * y + z * z)
+    defect = max(defect, abs(nrm - 1.0))
+    if renorm:
+        return x / nrm, y / nrm, z / nrm, defect
+    return x, y, z, defect
+
+
+@njit(cache=True, error_model="numpy", inline="always")
+def _next_step(h, en, t, last, h_prop, hmax):
+    """(h_new, underflow) after a step h with error norm en (accepted when en <= 1).
+
+    Hairer, Norsett & Wanner I, Sec. II.4, Eq. (4.13): h_new = h min(facmax, max(facmin,
+    0.9 en^(-1/5))) with facmin = 0.2 and facmax = 10 (h_new <= hmax). A step shortened by
+    :func:`_clip_step` (``last``) does not shrink the next one below its proposal h_prop.
+    After a rejection, ``underflow`` flags a step below 1e-14 |t| (no progress possible).
+    """
+    if en <= 1.0:
+        fac = 10.0 if en == 0.0 else min(10.0, max(0.2, 0.9 * en**-0.2))
+        h = min(h * fac, hmax)
+        if last:
+            h = max(h, min(h_prop, hmax))
+        return h, False
+    h = h * max(0.2, 0.9 * en**-0.2)
+    return h, h < 1e-14 * max(abs(t), 1e-300)
+
+
 @njit(cache=True, error_model="numpy")
 def dopri_chunk(
     m, k, hnext, par, tab, has_tab, t0, dt, t_a, t_b, t_out, j0, j1, out,
@@ -516,10 +569,7 @@ def _dopri_one(
     steps = 0
     while t < t_b:
         h_prop = h
-        last = False
-        if t + h >= t_b:
-            h = t_b - t
-            last = True
+        h, last = _clip_step(t, h, t_b)
         # stages 2..6
         for st in range(1, 6):
             if st == 1:
@@ -578,11 +628,7 @@ def _dopri_one(
         en = math.sqrt(en / 3.0)
         steps += 1
         if en <= 1.0:
-            nrm = math.sqrt(y5[0] * y5[0] + y5[1] * y5[1] + y5[2] * y5[2])
-            defect[i] = max(defect[i], abs(nrm - 1.0))
-            if renorm:
-                for c in range(3):
-                    y5[c] /= nrm
+            y5[0], y5[1], y5[2], defect[i] = _unit(y5[0], y5[1], y5[2], defect[i], renorm)
             # dense output for t_out in (t, t_new]
             while j < j1 and t_out[j] <= t_new:
                 if t_out[j] == t_new:
@@ -607,16 +653,12 @@ def _dopri_one(
                 y[c] = y5[c]
                 K[0, c] = K[6, c]
             t = t_new
-            fac = 10.0 if en == 0.0 else min(10.0, max(0.2, 0.9 * en**-0.2))
-            h = min(h * fac, hmax)
-            if last:
-                h = max(h, min(h_prop, hmax))
         else:
             counts[i, 1] += 1
-            h = h * max(0.2, 0.9 * en**-0.2)
-            if h < 1e-14 * max(abs(t), 1e-300):
-                counts[i, 2] = 2
-                break
+        h, underflow = _next_step(h, en, t, last, h_prop, hmax)
+        if underflow:
+            counts[i, 2] = 2
+            break
         if steps >= max_steps:
             counts[i, 2] = 1
             break
@@ -770,10 +812,7 @@ def dopri_coupled_chunk(
     steps = 0
     while t < t_b:
         h_prop = h
-        last = False
-        if t + h >= t_b:
-            h = t_b - t
-            last = True
+        h, last = _clip_step(t, h, t_b)
         yt[:] = m + h * A21 * K[0]
         coupled_rate(yt, t + C2 * h, par, tab, has_tab, t0, dt, nbr, coupling, dip, has_dip, K[1])
         yt[:] = m + h * (A31 * K[0] + A32 * K[1])
@@ -793,11 +832,9 @@ def dopri_coupled_chunk(
         steps += 1
         if en <= 1.0:
             for i in range(n):
-                nrm = math.sqrt(y5[0, i] ** 2 + y5[1, i] ** 2 + y5[2, i] ** 2)
-                defect[i] = max(defect[i], abs(nrm - 1.0))
-                if renorm:
-                    for c in range(3):
-                        y5[c, i] /= nrm
+                y5[0, i], y5[1, i], y5[2, i], defect[i] = _unit(
+                    y5[0, i], y5[1, i], y5[2, i], defect[i], renorm
+                )
             while j < j1 and t_out[j] <= t_new:
                 s = (t_out[j] - t) / h
                 for i in range(n):
@@ -826,16 +863,12 @@ def dopri_coupled_chunk(
             m[:] = y5
             K[0] = K[6]
             t = t_new
-            fac = 10.0 if en == 0.0 else min(10.0, max(0.2, 0.9 * en**-0.2))
-            h = min(h * fac, hmax)
-            if last:
-                h = max(h, min(h_prop, hmax))
         else:
             counts[1] += 1
-            h = h * max(0.2, 0.9 * en**-0.2)
-            if h < 1e-14 * max(abs(t), 1e-300):
-                counts[2] = 2
-                break
+        h, underflow = _next_step(h, en, t, last, h_prop, hmax)
+        if underflow:
+            counts[2] = 2
+            break
         if steps >= max_steps:
             counts[2] = 1
             break
