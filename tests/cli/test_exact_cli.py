@@ -17,12 +17,13 @@ from tisot.cli import app
 from tisot.io.store import load_dataset
 from tisot.model import SurfaceModel
 from tisot.response.exact import exact_average
+from tisot.response.exact.verdict import load_verdict
 
 runner = CliRunner()
 SMALL = ["--alpha", "0.3", "--moments", "64", "--realisations", "2", "--method", "dense"]
 TINY = [*SMALL, "--box-over-ell", "4"]
-VALUES = ("sigma_xx", "sigma_yy", "sigma_xy", "sigma_yx", "sigma_hall", "dos", "D",
-          "ladder_sigma_xx")  # fmt: skip
+VALUES = ("sigma_xx", "sigma_yy", "sigma_xy", "sigma_yx", "sigma_long", "sigma_hall", "dos",
+          "D", "ladder_sigma_xx")  # fmt: skip
 
 
 def run(*args):
@@ -56,9 +57,11 @@ def test_json_is_the_library_average_for_the_same_seed(tiny_json):
     assert out["sigma_xx"]["value"] == pytest.approx(float(ds.sigma_mean[0, 0]), rel=1e-12)
     assert out["sigma_xy"]["stderr"] == pytest.approx(float(ds.sigma_err[0, 1]), rel=1e-12)
     assert out["D"]["value"] == pytest.approx(float(ds.D), rel=1e-12)
-    # the Hall part is averaged per realisation; the mean is linear: the half-difference of means
+    # the Hall and longitudinal parts are averaged per realisation; the mean is linear
     half = 0.5 * (out["sigma_xy"]["value"] - out["sigma_yx"]["value"])
     assert out["sigma_hall"]["value"] == pytest.approx(half, rel=1e-12)
+    half = 0.5 * (out["sigma_xx"]["value"] + out["sigma_yy"]["value"])
+    assert out["sigma_long"]["value"] == pytest.approx(half, rel=1e-12)
     assert out["ladder_sigma_xx"]["stderr"] is None
     p = out["parameters"]
     assert p["box_over_ell"] == pytest.approx(4.0)
@@ -153,3 +156,20 @@ def test_bad_flags_exit_2_naming_the_flag(args, flag):
     errors = [ln for ln in res.stderr.splitlines() if ln.startswith("error:")]
     assert len(errors) == 1 and flag in errors[0], res.output
     assert "Traceback" not in res.output
+
+
+@pytest.mark.slow
+def test_reproduces_the_shipped_verdict_at_alpha_02():
+    """The α = 0.2 row of src/tisot/data/beyond_ladder.nc, written by
+    examples/beyond_ladder_verdict.py (seed 1, dense, L = 12, N = 256, 48 samples): the command
+    gives the same numbers (about a minute)."""
+    res = run("--alpha", "0.2", "--box-length", "12", "--moments", "256", "--realisations", "48",
+              "--method", "dense", "--seed", "1", "--format", "json")  # fmt: skip
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    ds = load_verdict()
+    row = ds.where((ds.kind == "verdict") & (ds.alpha == 0.2), drop=True).isel(run=0)
+    for key, name in (("sigma_long", "exact_sigma_xx"), ("sigma_hall", "exact_sigma_xy"),
+                      ("D", "exact_D"), ("ladder_sigma_xx", "ladder_sigma_xx")):  # fmt: skip
+        assert out[key]["value"] == pytest.approx(float(row[name]), rel=1e-9), key
+    assert out["sigma_long"]["stderr"] == pytest.approx(float(row.exact_sigma_xx_err), rel=1e-9)
