@@ -132,3 +132,48 @@ def test_check_writable_refuses_a_read_only_folder(tmp_path):
             check_writable(folder / "plot.png", create_parents=False)
     finally:
         folder.chmod(0o700)
+
+
+def _disk_full_halfway(monkeypatch):
+    """Make Path.write_bytes write half its data, then fail as a full disk would."""
+    import errno
+    from pathlib import Path
+
+    def write_half(self, data):
+        with open(self, "wb") as f:
+            f.write(bytes(data)[: len(data) // 2])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_bytes", write_half)
+
+
+def test_atomic_write_bytes_failing_mid_write_leaves_no_partial_file(tmp_path, monkeypatch):
+    from tisot.io import atomic_write_bytes
+
+    old = tmp_path / "old.bin"
+    atomic_write_bytes(old, b"complete old content")
+    assert old.read_bytes() == b"complete old content"
+    _disk_full_halfway(monkeypatch)
+    with pytest.raises(OSError, match="No space"):
+        atomic_write_bytes(old, b"new content that does not fit")
+    with pytest.raises(OSError, match="No space"):
+        atomic_write_bytes(tmp_path / "new.bin", b"0123456789")
+    assert old.read_bytes() == b"complete old content"  # the old file is untouched
+    assert [p.name for p in tmp_path.iterdir()] == ["old.bin"]  # no partial file, no temp
+
+
+def test_chunk_file_failing_mid_write_is_not_counted_as_done(tmp_path, monkeypatch):
+    import json
+
+    from tisot.sweeps.chunks import ChunkStore
+
+    store = ChunkStore(tmp_path / "out.nc.chunks")
+    store.folder.mkdir()
+    store.manifest_path.write_text(json.dumps({"fingerprint": "abc"}))
+    store.write(0, {"x": np.arange(3.0)})
+    _disk_full_halfway(monkeypatch)
+    with pytest.raises(OSError, match="No space"):
+        store.write(1, {"x": np.arange(1000.0)})
+    assert store.done(2) == {0}
+    assert sorted(p.name for p in store.folder.iterdir()) == ["chunk-000000.npz", "manifest.json"]
+    np.testing.assert_array_equal(store.read(0)["x"], [0.0, 1.0, 2.0])

@@ -14,6 +14,7 @@ from .dataset import provenance as provenance
 from .dataset import split_complex as split_complex
 from .schema import Parameter as Parameter
 from .store import atomic_save_figure as atomic_save_figure
+from .store import atomic_write_bytes as atomic_write_bytes
 from .store import atomic_write_text as atomic_write_text
 from .store import check_writable as check_writable
 from .store import load_dataset as load_dataset
@@ -27,6 +28,7 @@ __all__ = [
     "SweepAxis",
     "SweepSpec",
     "atomic_save_figure",
+    "atomic_write_bytes",
     "atomic_write_text",
     "check_writable",
     "load_config",

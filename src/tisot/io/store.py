@@ -110,16 +110,22 @@ def atomic_save_figure(fig, path: Path, *, dpi: int = 150) -> Path:
     return path
 
 
-def atomic_write_text(path: Path, text: str) -> Path:
-    """Write ``text`` to ``path`` atomically (temp file in the same folder + rename)."""
+def atomic_write_bytes(path: Path, data: bytes) -> Path:
+    """Write ``data`` to ``path`` atomically (temp file ``.NAME.tmp-XXXXXXXX`` in the same
+    folder + rename): a failed or interrupted write leaves the old file, or none."""
     path = Path(path)
     tmp = _temp_name(path)
     try:
-        tmp.write_text(text, encoding="utf-8")
+        tmp.write_bytes(data)
         os.replace(tmp, path)
     finally:
         tmp.unlink(missing_ok=True)
     return path
+
+
+def atomic_write_text(path: Path, text: str) -> Path:
+    """Write ``text`` to ``path`` atomically, UTF-8 (:func:`atomic_write_bytes`)."""
+    return atomic_write_bytes(path, text.encode("utf-8"))
 
 
 def _remove(path: Path) -> None:

@@ -43,7 +43,7 @@ import xarray as xr
 from .._validation import most_extreme
 from ..io.config import RunConfig
 from ..io.dataset import code_version, git_commit, provenance, utc_now
-from ..io.store import atomic_write_text
+from ..io.store import atomic_write_bytes, atomic_write_text
 from ..model import RegimeWarning
 from .registry import Job
 
@@ -329,19 +329,13 @@ class ChunkStore:
         """Write one chunk atomically (temp file in the folder, then rename), with the code
         version and the config fingerprint of the manifest."""
         manifest = json.loads(self.manifest_path.read_text())
-        path = self.path(chunk)
-        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
         buffer = io.BytesIO()
         meta = {
             _VERSION_KEY: np.array(code_version()),
             _FINGERPRINT_KEY: np.array(manifest["fingerprint"]),
         }
         np.savez(buffer, **data, **meta)
-        try:
-            tmp.write_bytes(buffer.getvalue())
-            os.replace(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
+        atomic_write_bytes(self.path(chunk), buffer.getvalue())
 
     def read(self, chunk: int) -> dict[str, np.ndarray]:
         """The outputs of one chunk (checked to belong to this folder's config)."""
