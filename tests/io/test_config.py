@@ -145,11 +145,27 @@ def test_bad_sweep_axes_name_the_key(sweep, message):
         ("[output]\npath = 'x.nc'\nformat = 'hdf4'\n", r"output\.format must be one of"),
         ("[execution]\nworkers = 0\n", r"execution\.workers must be an integer >= 1"),
         ("[execution]\nthreads = 2\n", r"unknown key execution\.threads"),
+        # 0 s would stop a sweep the first moment no worker is seen: the range excludes it
+        (
+            "[execution]\nworker_timeout = 0\n",
+            r"execution\.worker_timeout must be a number in \(0\.0, 86400\.0\], got 0",
+        ),
+        ("[execution]\nworker_timeout = -1.0\n", r"execution\.worker_timeout must be .* got -1"),
+        (
+            "[execution]\nworker_timeout = 1e6\n",
+            r"execution\.worker_timeout must be .* got 1000000\.0",
+        ),
     ],
 )
 def test_bad_run_sections_name_the_key(table, message):
     with pytest.raises(ValueError, match=message):
         parse_config(tomllib.loads(BASE + table))
+
+
+def test_worker_timeout_just_above_zero_and_at_one_day_is_kept():
+    for value in (0.5, 86400.0):
+        cfg = parse_config(tomllib.loads(BASE + f"[execution]\nworker_timeout = {value}\n"))
+        assert cfg.execution.worker_timeout == value
 
 
 def test_missing_file_and_bad_toml(tmp_path):

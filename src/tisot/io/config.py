@@ -28,7 +28,7 @@ result goes and how it is computed::
     [execution]
     workers = 2                        # embedded dask LocalCluster
     scheduler = ""                     # or "tcp://host:8786": an external dask cluster
-    worker_timeout = 60.0              # s with no worker left before the sweep stops
+    worker_timeout = 60.0              # s (> 0) with no worker left before the sweep stops
 
 Every error names the offending key and says what it accepts. The core never reads files:
 :func:`load_config` is the only function here that touches the disk.
@@ -57,9 +57,17 @@ _OUTPUT_KEYS = ("path", "format")
 _EXECUTION_KEYS = ("workers", "scheduler", "processes", "worker_timeout")
 #: The largest grid a config may request (points); beyond it, split the sweep.
 MAX_POINTS = 50_000_000
-#: execution.worker_timeout: seconds a sweep waits with no worker before it stops.
+#: execution.worker_timeout: seconds a sweep waits with no worker before it stops, > 0 (0 would
+#: stop a sweep the first moment no worker is seen, e.g. while one restarts; it has no meaning
+#: of "no timeout"), at most a day.
 WORKER_TIMEOUT = Parameter(
-    kind=float, default=60.0, units="s", long_name="wait with no worker", low=0.0, high=86400.0
+    kind=float,
+    default=60.0,
+    units="s",
+    long_name="wait with no worker",
+    low=0.0,
+    low_open=True,
+    high=86400.0,
 )
 
 
