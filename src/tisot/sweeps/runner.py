@@ -18,6 +18,7 @@ import contextlib
 import logging
 import math
 import os
+import queue
 import threading
 import time
 import warnings
@@ -29,6 +30,7 @@ import numpy as np
 import xarray as xr
 
 from .._validation import check_memory
+from ..io.config import WORKER_TIMEOUT as WORKER_TIMEOUT_RANGE
 from ..io.config import ExecutionSpec, OutputSpec, RunConfig, format_from_suffix
 from ..io.store import check_writable, save_dataset
 from .chunks import ChunkStore, assemble, build_dataset, compute_chunk, compute_point
@@ -255,8 +257,8 @@ def run_sweep(
         resume over chunks written by another code version (else refused); the dataset's
         ``code_versions`` attribute lists every version that contributed.
     worker_timeout
-        seconds without any worker before the sweep stops (default ``execution.worker_timeout``,
-        else :data:`WORKER_TIMEOUT`); the finished chunks are kept.
+        seconds without any worker before the sweep stops, in (0, 86400] (default
+        ``execution.worker_timeout``, else :data:`WORKER_TIMEOUT`); the finished chunks are kept.
 
     Raises
     ------
@@ -271,6 +273,8 @@ def run_sweep(
         one coordinate per swept parameter, the job's outputs (complex ones complex), units,
         provenance in ``attrs``.
     """
+    if worker_timeout is not None:
+        worker_timeout = WORKER_TIMEOUT_RANGE.check("worker_timeout", worker_timeout)
     config = _with_overrides(config, out, workers, scheduler)
     if config.sweep is None:
         raise ValueError("the config has no [sweep] section: add [sweep.axes] or use `tisot run`")
@@ -397,9 +401,11 @@ def _n_workers(client) -> int | None:
 def _execute(client, job, config: RunConfig, todo: list[int], *, timeout=None, resume=""):
     """Submit one task per chunk; yield (chunk, result) in completion order.
 
-    Only the futures' local states are polled, so that nothing here blocks on a lost scheduler.
-    No worker, or no scheduler answering, for ``timeout`` seconds (default
-    :data:`WORKER_TIMEOUT`), or a closed client, raises :class:`SweepStopped` with ``resume``.
+    Each future's done callback puts it on a local queue, and the loop sleeps on that queue
+    for at most :data:`POLL` s: it wakes when a chunk finishes, without looking at every pending
+    future, and nothing here waits on a lost scheduler. No worker, or no scheduler answering,
+    for ``timeout`` seconds (default :data:`WORKER_TIMEOUT`), or a closed client, raises
+    :class:`SweepStopped` with ``resume``.
     """
     from concurrent.futures import CancelledError
 
@@ -410,13 +416,17 @@ def _execute(client, job, config: RunConfig, todo: list[int], *, timeout=None, r
         for i in todo
     }
     pending = dict(futures)
+    finished: queue.SimpleQueue = queue.SimpleQueue()
+    for future in futures:
+        future.add_done_callback(finished.put)  # called once, in dask's callback thread
     trouble_since = None
     last_check = time.monotonic()
     try:
         while pending:
-            finished = [f for f in pending if f.status != "pending"]
             fetched = False
-            for future in finished:
+            for future in dict.fromkeys(_drain(finished, POLL)):  # each future once
+                if future not in pending:  # already yielded
+                    continue
                 try:  # an error re-raises the job's exception; a lost cluster stops the sweep
                     result = _fetch(future, timeout)
                 except TimeoutError:  # who is gone: the scheduler, or the worker with the data?
@@ -425,10 +435,13 @@ def _execute(client, job, config: RunConfig, todo: list[int], *, timeout=None, r
                         raise SweepStopped(_lost(client, None, resume)) from None
                     if n == 0:
                         raise SweepStopped(_no_worker(timeout, len(pending), resume)) from None
-                    continue  # a slow transfer: ask again
+                    finished.put(future)  # a slow transfer: ask again
+                    continue
                 except (CancelledError, OSError) as err:  # (TimeoutError, an OSError, is above)
                     raise SweepStopped(_lost(client, err, resume)) from None
                 if result is _RESCHEDULED:  # its data went down with a worker: computed again
+                    with contextlib.suppress(RuntimeError):  # a closed loop: the backstop finds it
+                        future.add_done_callback(finished.put)  # the callback fires once: rearm
                     continue
                 del pending[future]
                 fetched = True
@@ -439,10 +452,12 @@ def _execute(client, job, config: RunConfig, todo: list[int], *, timeout=None, r
                 continue
             if client.status == "closed":
                 raise SweepStopped(_lost(client, None, resume))
-            time.sleep(0.02)  # the futures' states are local: cheap to look at often
             if time.monotonic() - last_check < POLL:
                 continue
             last_check = time.monotonic()
+            for future in pending:  # backstop for a callback lost to a closing loop (cheap)
+                if future.status != "pending":
+                    finished.put(future)
             n = _n_workers(client)
             if n:
                 trouble_since = None
@@ -457,6 +472,18 @@ def _execute(client, job, config: RunConfig, todo: list[int], *, timeout=None, r
         if pending:
             with contextlib.suppress(Exception):
                 _bounded(lambda: client.cancel(list(pending)), 4 * POLL)
+
+
+def _drain(q: queue.SimpleQueue, seconds: float) -> list:
+    """Everything on ``q``, waiting at most ``seconds`` for the first item ([] if none came)."""
+    try:
+        items = [q.get(timeout=seconds)]
+    except queue.Empty:
+        return []
+    with contextlib.suppress(queue.Empty):
+        while True:
+            items.append(q.get_nowait())
+    return items
 
 
 def _no_worker(timeout: float, left: int, resume: str) -> str:
