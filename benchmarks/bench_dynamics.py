@@ -228,11 +228,12 @@ def main() -> None:
     print(f"  full field, N = 1e5 / 1e8 target (issue 10)   : {full[100_000] / 1e8:8.2f}")
     print(
         f"  full field, N = 1e5, 1 thread x {threads} / 1e8     : {one_full * threads / 1e8:8.2f}"
-        "  (what idle cores would give)"
+        "  (extrapolated: one-thread rate x threads, what idle cores would give)"
     )
     print(f"  batched fixed step (best N) / 3e7 target      : {best_fixed / 3e7:8.2f}")
     print(
         f"  one thread x {threads} threads / 3e7 target         : {one_rate * threads / 3e7:8.2f}"
+        "  (extrapolated: one-thread rate x threads)"
     )
     print(f"  batched fixed step (best N) / solve_ivp       : {best_fixed / ivp_rate:8.1f}x")
     print(f"  tisot dopri N=1e3 / solve_ivp (both adaptive) : {dopri_rate / ivp_rate:8.1f}x")
