@@ -3,3 +3,4 @@
 from .average import ExactAccuracyWarning as ExactAccuracyWarning
 from .average import exact_average as exact_average
 from .box import PlaneWaveBox as PlaneWaveBox
+from .fermi import exact_fermi_surface as exact_fermi_surface
