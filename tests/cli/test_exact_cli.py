@@ -2,7 +2,9 @@
 
 A tiny run (alpha = 0.3, 4 mean free paths, 64 moments, 2 dense realisations: ~0.1 s of work)
 checks the plumbing against the library (same seed, same numbers), the JSON contract, the
-netCDF file, and the refusals of bad flags before anything is computed.
+netCDF file, dimensional analysis, and the refusals of bad flags before anything is computed;
+the same for --kind fermi-surface (exact_fermi_surface). The slow test reproduces the shipped
+verdict data.
 """
 
 from __future__ import annotations
@@ -85,6 +87,18 @@ def test_ladder_comparison_is_tisot_response_at_q_zero(tiny_json):
     assert out["ladder_sigma_xx"]["value"] == pytest.approx(K_yy, rel=1e-9)
 
 
+def test_only_ratios_to_the_fermi_energy_enter(tiny_json):
+    """Dimensional analysis (hbar = v = 1): scaling eps and Delta_sd by 7 with the box fixed in
+    mean free paths leaves sigma (e^2/h) unchanged and scales D (hbar v^2/E0) by 1/7."""
+    res = run(*TINY, "--seed", "3", "--energy", "7", "--delta-sd", "2.1", "--format", "json")
+    assert res.exit_code == 0, res.output
+    out, ref = json.loads(res.stdout), json.loads(tiny_json.stdout)
+    for key in ("sigma_xx", "sigma_xy", "sigma_hall", "ladder_sigma_xx"):
+        assert out[key]["value"] == pytest.approx(ref[key]["value"], rel=1e-7), key
+    assert 7 * out["D"]["value"] == pytest.approx(ref["D"]["value"], rel=1e-7)
+    assert out["parameters"]["box_length"] == pytest.approx(ref["parameters"]["box_length"] / 7)
+
+
 def test_accuracy_warnings_are_shown_once_in_the_flags_names(tiny_json):
     """64 moments do not resolve Gamma at alpha = 0.3: exact_average warns, the CLI says which
     flag to raise, once."""
@@ -145,8 +159,10 @@ def test_out_is_refused_before_computing_and_nothing_is_left_on_error(tmp_path):
         (["--cutoff", "30"], "--cutoff"),
         (["--seed", "-1"], "--seed"),
         (["--kind", "magic"], "--kind"),
+        (["--q-orders", "1"], "--q-orders"),  # a fermi-surface flag
         (["--eta-over-gamma", "0.5"], "--eta-over-gamma"),  # a fermi-surface flag
         (["--energy", "0.2"], "--energy"),  # inside the gap |Delta_z| = 0.3
+        (["--energy", "1e-300", "--mz", "0"], "--energy"),  # eps^2 underflows
     ],
 )
 def test_bad_flags_exit_2_naming_the_flag(args, flag):
@@ -173,3 +189,60 @@ def test_reproduces_the_shipped_verdict_at_alpha_02():
                       ("D", "exact_D"), ("ladder_sigma_xx", "ladder_sigma_xx")):  # fmt: skip
         assert out[key]["value"] == pytest.approx(float(row[name]), rel=1e-9), key
     assert out["sigma_long"]["stderr"] == pytest.approx(float(row.exact_sigma_xx_err), rel=1e-9)
+
+
+# ------------------------------------------------------------------ --kind fermi-surface
+#: 10 mean free paths (the default): q = 2 pi / L = 0.63 / ell stays below k_F = 0.95
+FERMI = ["--kind", "fermi-surface", "--alpha", "0.3", "--realisations", "2", "--method",
+         "dense", "--eta-over-gamma", "0.25,0.5"]  # fmt: skip
+
+
+def test_fermi_surface_json_is_the_library_average_for_the_same_seed(tmp_path):
+    from tisot.response.exact.fermi import exact_fermi_surface
+
+    path = tmp_path / "fs.nc"
+    res = run(*FERMI, "--seed", "5", "--format", "json", "--out", str(path))
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = SurfaceModel(fermi_energy=1.0, exchange_energy=0.3, disorder=0.3)
+        ds = exact_fermi_surface(
+            model,
+            box_length=10 * model.mean_free_path,
+            eta_over_gamma=(0.25, 0.5),
+            q_orders=(1,),
+            realisations=2,
+            seed=5,
+            method="dense",
+        )
+    for key in ("sigma_xx", "sigma_xy", "D_density", "D_einstein"):
+        assert out[key]["value"] == pytest.approx(float(ds[key]), rel=1e-12), key
+        assert out[key]["stderr"] == pytest.approx(float(ds[f"{key}_err"]), rel=1e-12), key
+    p = out["parameters"]
+    assert p["kind"] == "fermi-surface" and p["eta_over_gamma"] == [0.25, 0.5]
+    # the defaults: L = 10 ell, one density wave q = 2 pi / L
+    assert p["box_over_ell"] == pytest.approx(10.0)
+    assert p["q_ell"] == pytest.approx([2 * 3.141592653589793 / 10])
+    saved = load_dataset(path)
+    assert float(saved.D_density) == pytest.approx(out["D_density"]["value"], rel=1e-12)
+    assert "ladder_sigma_xx" in saved
+
+
+@pytest.mark.parametrize(
+    ("args", "flag"),
+    [
+        (["--moments", "64"], "--moments"),  # a bastin flag
+        (["--q-orders", "x"], "--q-orders"),
+        (["--q-orders", "0"], "--q-orders"),
+        (["--q-orders", "4"], "--q-orders"),  # q = 2 pi 4 / L above k_F
+        (["--eta-over-gamma", "3"], "--eta-over-gamma"),  # (0, 2]
+        (["--eta-over-gamma", ","], "--eta-over-gamma"),
+        (["--eta-over-gamma", "1e-9,0.5"], "--eta-over-gamma"),  # ~1e11 resolvent terms
+    ],
+)
+def test_fermi_surface_bad_flags_exit_2_naming_the_flag(args, flag):
+    res = run(*FERMI, *args)
+    assert res.exit_code == 2, res.output
+    errors = [ln for ln in res.stderr.splitlines() if ln.startswith("error:")]
+    assert len(errors) == 1 and flag in errors[0], res.output

@@ -125,6 +125,18 @@ COMMANDS.append(
                   "dense", "--format", "json"),
             json=True)
 )  # fmt: skip
+COMMANDS.append(  # the Fermi-surface kind (default 10 ell, q = 2 pi / L below k_F; ~1 s)
+    Command(("exact",),
+            {"--alpha": EDGE_ONLY, "--box-over-ell": EDGE_ONLY, "--realisations": EDGE_INT,
+             "--vectors": EDGE_INT, "--method": S.choice("kpm", "dense"),
+             "--eta-over-gamma": S.st.sampled_from(S.EDGE_TEXT + S.EDGE_PAIRS + ("0.25,0.5",
+                                                                                 "2", "1e-9")),
+             "--q-orders": S.st.sampled_from(S.EDGE_TEXT + S.EDGE_PAIRS + ("1", "1,2", "0",
+                                                                           "2,1", "1,1"))},
+            base=("--kind", "fermi-surface", "--alpha", "0.3", "--realisations", "2",
+                  "--method", "dense", "--format", "json"),
+            json=True)
+)  # fmt: skip
 FILM = {"--ms": FLOAT, "--theta-h": FLOAT, "--ku": FLOAT, "--phi-h": FLOAT, "--g": FLOAT,
         "--kc": FLOAT}  # fmt: skip
 #: The device commands (owned elsewhere; one entry each).

@@ -2,8 +2,11 @@
 
 ``--kind bastin`` runs :func:`tisot.response.exact.exact_average` (Kubo-Bastin with the Fermi
 sea, Garcia et al. PRL 114, 116602 (2015); docs/beyond-ladder.md section 2) and prints sigma,
-nu and D = sigma_xx / 2 pi nu with their standard errors over realisations, the convergence
-parameters, and the SCBA ladder's sigma_xx at the same parameters for comparison.
+nu and D = sigma_xx / 2 pi nu with their standard errors over realisations; ``--kind
+fermi-surface`` runs :func:`tisot.response.exact.fermi.exact_fermi_surface` (Kubo-Streda I, the
+DOS and the density response with a Lorentzian eta, extrapolated to eta -> 0) and prints what its
+dataset has: sigma_xx, sigma_xy, nu, D from the density response and from the Einstein relation.
+Both print the convergence parameters and the SCBA ladder's sigma_xx at the same parameters.
 Model units only: hbar = v = 1, energies in the unit of --energy (as `tisot response` with
 --units dimensionless).
 """
@@ -46,17 +49,53 @@ from .options import (
 
 KINDS = ("bastin", "fermi-surface")
 #: The box side in mean free paths when neither --box-length nor --box-over-ell is given (the
-#: verdict of docs/beyond-ladder.md runs at L ~ 8-11 ell).
-DEFAULT_BOX_OVER_ELL = 8.0
+#: verdicts of docs/beyond-ladder.md and examples/beyond_ladder_fermi.py run at L ~ 8-11 ell),
+#: and the density waves of --kind fermi-surface: q = 2 pi / L, q ell = 0.63, below k_F at any
+#: alpha < 0.3 (q = 4 pi / L, the library's second default order, is not at alpha = 0.2).
+DEFAULT_BOX_OVER_ELL = {"bastin": 8.0, "fermi-surface": 10.0}
+DEFAULT_Q_ORDERS = (1,)
 #: More plane-wave states than exact_average could ever hold (it refuses > 4 GB of vectors, i.e.
 #: > ~5e6 states for any method): such a box is refused before its basis is built.
 MAX_STATES = 1.0e7
-#: The ladder's sigma_xx is taken at q = 0 and omega = LADDER_OMEGA_PER_ALPHA * alpha (it needs
-#: omega > 0 at q = 0): omega tau_tr ~ 1e-7, the static limit (as examples/beyond_ladder_verdict).
+#: The ladder's sigma_xx is taken at q = 0 and omega = LADDER_OMEGA_PER_ALPHA * alpha * eps (it
+#: needs omega > 0 at q = 0): omega tau_tr ~ 1e-7, the static limit (as
+#: examples/beyond_ladder_verdict.py at eps = 1).
 LADDER_OMEGA_PER_ALPHA = 1.0e-7
 
+
+def _ladder_omega(model) -> float:
+    return LADDER_OMEGA_PER_ALPHA * model.disorder * model.fermi_energy
+
+
+def _ladder_sigma_xx(model, cutoff: float) -> float:
+    """The SCBA ladder's physical sigma_xx (e^2/h) at q = 0, omega -> 0, the same cutoff."""
+    from ..response.analytic import conductivity
+    from ..response.ladder import ladder_response
+
+    K = ladder_response(model, [0.0, 0.0], _ladder_omega(model), cutoff=cutoff)
+    return float(conductivity(K)[0, 0].real)
+
+
+def _check_states(model, L: float, cutoff: float, box_flag: str) -> None:
+    """Refuse a box beyond any exact average before its basis is built (MAX_STATES)."""
+    # plane waves |p| < p_c = cutoff eps in an L x L box, two spins: p_c^2 L^2 / 2 pi
+    states = (cutoff * model.fermi_energy * L) ** 2 / (2 * math.pi)
+    if not states <= MAX_STATES:
+        raise ValueError(
+            _box_context(
+                f"the box L = {L:.3g} hbar v/E0 holds about {states:.3g} plane-wave states at "
+                f"the cutoff, more than the exact average can hold ({MAX_STATES:.0e}): lower "
+                f"{box_flag} or --cutoff",
+                model,
+            )
+        )
+
+
+#: At most this many values in --eta-over-gamma or --q-orders (each is a set of resolvents).
+MAX_LIST = 16
+
 #: Caps that keep a request finite; the lower bounds are exact_average's (its errors are shown
-#: with the flags' names, see _NAMES).
+#: with the flags' names, see _names).
 EXACT_FLAGS = {
     "--kind": Parameter(kind=str, choices=KINDS, long_name="observable"),
     "--method": Parameter(kind=str, choices=METHODS, long_name="trace"),
@@ -70,7 +109,13 @@ EXACT_FLAGS = {
     "--realisations": Parameter(kind=int, long_name="disorder samples", high=10**5),
     "--vectors": Parameter(kind=int, long_name="random vectors per sample", high=10**4),
     "--cutoff": METHOD_SCHEMA["cutoff"],  # the ladder's rule; exact_average narrows it to <= 20
+    # only ratios to eps enter (the average is scale-free), but below 1e-8 the SCBA solve for the
+    # bare parameters underflows (eps^2 ~ 1e-300): a narrower floor than tisot response's
+    "--energy": Parameter(kind=float, long_name="Fermi energy", low=1e-8, high=BIG),
     "--seed": Parameter(kind=int, long_name="random seed", low=0, high=2**63 - 1),
+    # each value of the lists; the resolvent series needs ~ (spectral width)/eta terms
+    "--eta-over-gamma": Parameter(kind=float, long_name="eta / Gamma", low=1e-3),
+    "--q-orders": Parameter(kind=int, long_name="q L / 2 pi", high=10**4),
 }
 
 _DEFAULTS = {k: p.default for k, p in inspect.signature(exact_average).parameters.items()}
@@ -99,6 +144,26 @@ def _box_context(text: str, model) -> str:
         f"{text} (the mean free path ell = {model.mean_free_path:.3g} hbar v/E0 follows from "
         "--energy, --delta-sd, --mz and --alpha)"
     )
+
+
+def _parse_list(text: str | None, flag: str, kind: type) -> tuple | None:
+    """'A,B,...' -> a tuple of ``kind`` (at most MAX_LIST), each within EXACT_FLAGS[flag]'s caps;
+    None stays None (the default)."""
+    if text is None:
+        return None
+    parts = [p for p in text.replace(" ", "").split(",") if p]
+    example = "'0.25,0.5'" if kind is float else "'1,2'"
+    try:
+        values = tuple(kind(p) for p in parts)
+    except ValueError:
+        raise ValueError(
+            f"{flag} must be {kind.__name__}s separated by commas, e.g. {example}, got {text!r}"
+        ) from None
+    if not 1 <= len(values) <= MAX_LIST:
+        raise ValueError(f"{flag} must hold 1 to {MAX_LIST} values, e.g. {example}, got {text!r}")
+    for value in values:
+        EXACT_FLAGS[flag].check(f"each value of {flag}", value)
+    return values
 
 
 def _emit_warnings(caught, names: dict[str, str]) -> None:
@@ -143,10 +208,60 @@ def _bastin_values(ds, ladder_sxx: float) -> dict[str, dict]:
     return values
 
 
+def _fermi_values(ds, ladder_sxx: float) -> dict[str, dict]:
+    """The eta -> 0 quantities an exact_fermi_surface dataset has: {key: {value, stderr, units}}."""
+    values = {
+        key: {
+            "value": float(ds[key]),
+            "stderr": float(ds[f"{key}_err"]),
+            "units": ds[key].attrs.get("units", ""),
+        }
+        for key in ("sigma_xx", "sigma_xy", "dos0", "D_density", "D_einstein")
+        if key in ds
+    }
+    values["ladder_sigma_xx"] = {"value": ladder_sxx, "stderr": None, "units": "e^2/h"}
+    return values
+
+
+#: What each kind's table says under its values, and the parameters it shows.
+_NOTES = {
+    "bastin": "sigma_long = (sigma_xx + sigma_yy)/2, sigma_hall = (sigma_xy - sigma_yx)/2; "
+    "D = sigma_long/(2 pi nu) (Einstein relation); ladder_sigma_xx: SCBA noncrossing ladder at "
+    "q = 0, the same Hamiltonian (no Fermi sea)",
+    "fermi-surface": "eta -> 0 by lines in eta: sigma_xx = (xx + yy)/2, sigma_xy = (xy - yx)/2 "
+    "(Kubo-Streda I, no Fermi sea), dos0 = nu; D_density from the density response at the "
+    "smallest q, D_einstein = sigma_xx/(2 pi nu); ladder_sigma_xx: SCBA noncrossing ladder at q = 0",
+}
+_SHOWN = {
+    "bastin": ("box_over_ell", "box_length", "basis_size", "moments", "resolution_over_gamma",
+               "realisations", "random_vectors", "method", "cutoff", "seed"),
+    "fermi-surface": ("box_over_ell", "box_length", "basis_size", "eta_over_gamma", "q_ell",
+                      "chebyshev_terms", "realisations", "random_vectors", "method", "cutoff",
+                      "seed"),
+}  # fmt: skip
+_TITLES = {
+    "bastin": "exact disorder average, Kubo-Bastin (Fermi sea included)",
+    "fermi-surface": "exact disorder average, Fermi surface (Kubo-Streda I, density response)",
+}
+
+
 def _parameters(ds, model, kind: str) -> dict:
     """The run's model and convergence parameters, as the dataset records them."""
     a = ds.attrs
     dense = a["trace"] == "dense"
+    if kind == "bastin":
+        own = {
+            "moments": int(a["moments"]),
+            "resolution": a["resolution"],
+            "resolution_over_gamma": a["resolution"] / a["gamma"],
+        }
+    else:
+        own = {
+            "eta_over_gamma": list(np.atleast_1d(a["eta_over_gamma"]).tolist()),
+            "q_ell": list(np.atleast_1d(a["q_ell"]).tolist()),
+            "chebyshev_terms": None if dense else int(a["chebyshev_terms"]),
+            "tol": None if dense else a["tol"],
+        }
     return {
         "kind": kind,
         "method": a["trace"],
@@ -157,42 +272,36 @@ def _parameters(ds, model, kind: str) -> dict:
         "box_length": a["box_length"],
         "box_over_ell": a["box_length_over_ell"],
         "basis_size": int(a["basis_size"]),
-        "moments": int(a["moments"]),
-        "resolution": a["resolution"],
+        **own,
         "gamma": a["gamma"],
-        "resolution_over_gamma": a["resolution"] / a["gamma"],
         "level_spacing": a["level_spacing"],
         "realisations": int(a["realisations"]),
         "random_vectors": None if dense else int(a["random_vectors"]),
         "cutoff": a["cutoff_over_eps"],
         "seed": int(a["seed"]),
-        "ladder_omega": LADDER_OMEGA_PER_ALPHA * model.disorder,
+        "ladder_omega": _ladder_omega(model),
         "units": "hbar = v = 1, energies in the unit of --energy",
     }
 
 
-def _print_table(values: dict, params: dict, title: str) -> None:
+def _number(x) -> str:
+    if isinstance(x, list):
+        return "[" + ", ".join(_number(v) for v in x) + "]"
+    return f"{x:.4g}" if isinstance(x, float) else str(x)
+
+
+def _print_table(values: dict, params: dict, kind: str) -> None:
     console = Console()
-    table = Table(title=title)
+    table = Table(title=f"{_TITLES[kind]}, model units hbar = v = 1")
     for col in ("quantity", "value", "± stderr", "unit"):
         table.add_column(col, justify="left" if col == "quantity" else "right")
     for key, v in values.items():
         err = "" if v["stderr"] is None else f"{v['stderr']:.2g}"
         table.add_row(key, f"{v['value']:.6g}", err, v["units"])
     console.print(table)
+    console.print(_NOTES[kind])
     console.print(
-        "sigma_long = (sigma_xx + sigma_yy)/2, sigma_hall = (sigma_xy - sigma_yx)/2; "
-        "D = sigma_long/(2 pi nu) (Einstein relation); "
-        "ladder_sigma_xx: SCBA noncrossing ladder at q = 0, the same Hamiltonian (no Fermi sea)"
-    )
-    shown = ("box_over_ell", "box_length", "basis_size", "moments", "resolution_over_gamma",
-             "realisations", "random_vectors", "method", "cutoff", "seed")  # fmt: skip
-    console.print(
-        ", ".join(
-            f"{k} = {params[k]:.4g}" if isinstance(params[k], float) else f"{k} = {params[k]}"
-            for k in shown
-            if params[k] is not None
-        )
+        ", ".join(f"{k} = {_number(params[k])}" for k in _SHOWN[kind] if params[k] is not None)
     )
 
 
@@ -214,8 +323,8 @@ def exact(
         float | None,
         typer.Option(
             "--box-over-ell",
-            help=f"Box side in mean free paths: L = X ell, X > 1 (default {DEFAULT_BOX_OVER_ELL:g}"
-            "; finite-size effects ~ ell/L). Alternative to --box-length.",
+            help="Box side in mean free paths: L = X ell, X > 1 (default 8, fermi-surface 10; "
+            "finite-size effects ~ ell/L). Alternative to --box-length.",
         ),
     ] = None,
     moments: Annotated[
@@ -268,7 +377,9 @@ def exact(
     q_orders: Annotated[
         str | None,
         typer.Option(
-            "--q-orders", help="Density-wave orders n, q = 2 pi n / L, e.g. '1,2' (fermi-surface)."
+            "--q-orders",
+            help="Density-wave orders n, q = 2 pi n / L < k_F, e.g. '1,2' (fermi-surface; "
+            "default 1).",
         ),
     ] = None,
     out: Annotated[
@@ -278,6 +389,10 @@ def exact(
     ctx: typer.Context = None,
 ) -> None:
     """Exact disorder average of sigma_xx, sigma_xy, nu and D (docs/beyond-ladder.md, sec. 2).
+
+    --kind bastin: Kubo-Bastin with the Fermi sea, D by the Einstein relation. --kind
+    fermi-surface: Kubo-Streda I, nu and the density response with a Lorentzian broadening eta,
+    extrapolated to eta -> 0; D from the density response and from the Einstein relation.
 
     Model units hbar = v = 1 (as tisot response --units dimensionless): --energy and --delta-sd
     in one energy unit E0 (Delta_z = Delta_sd m_z), lengths in hbar v/E0, sigma in e^2/h, D in
@@ -301,25 +416,21 @@ def exact(
                 raise ValueError("--box-length and --box-over-ell are alternatives: give one")
             flags = {"--box-length": box_length, "--box-over-ell": box_over_ell,
                      "--moments": moments, "--realisations": realisations, "--vectors": vectors,
-                     "--cutoff": cutoff, "--seed": seed}  # fmt: skip
+                     "--cutoff": cutoff, "--seed": seed, "--energy": energy}  # fmt: skip
             check_flags(EXACT_FLAGS, flags)
-            if kind == "fermi-surface":
-                raise ValueError(
-                    "--kind fermi-surface is not available yet (tisot.response.exact.fermi is "
-                    "being written); use --kind bastin"
-                )
+            etas = _parse_list(eta_over_gamma, "--eta-over-gamma", float)
+            orders = _parse_list(q_orders, "--q-orders", int)
+            if kind == "fermi-surface" and orders is None:
+                orders = DEFAULT_Q_ORDERS
             model = build_model(energy, delta_sd, mz, alpha, 1.0, Units.dimensionless)
-            L = box_length if box_length is not None else (
-                (box_over_ell or DEFAULT_BOX_OVER_ELL) * model.mean_free_path
-            )  # fmt: skip
-            # plane waves |p| < p_c = cutoff eps in an L x L box, two spins: p_c^2 L^2 / 2 pi
-            states = (cutoff * model.fermi_energy * L) ** 2 / (2 * math.pi)
-            if not states <= MAX_STATES:
-                raise ValueError(_box_context(
-                    f"the box L = {L:.3g} hbar v/E0 holds about {states:.3g} plane-wave states "
-                    f"at the cutoff, more than the exact average can hold ({MAX_STATES:.0e}): "
-                    f"lower {box_flag} or --cutoff", model
-                ))  # fmt: skip
+            box = box_length if box_length is not None else box_over_ell
+            box = DEFAULT_BOX_OVER_ELL[kind] if box is None else box
+            inputs = {"--energy": energy, "--delta-sd": delta_sd, "--mz": mz, "--alpha": alpha,
+                      "--cutoff": cutoff, box_flag: box}  # fmt: skip
+            with numerics("the mean free path", inputs):  # eps^2 may underflow to 0
+                ell = finite_result("the mean free path", model.mean_free_path, inputs)
+            L = box if box_length is not None else box * ell
+            _check_states(model, L, cutoff, box_flag)
             if out is not None:
                 from ..io.store import check_writable
 
@@ -327,17 +438,21 @@ def exact(
                     out = check_writable(out)
                 except ValueError as err:
                     raise ValueError(f"--out: {err}") from None
-            inputs = {"--energy": energy, "--delta-sd": delta_sd, "--mz": mz, "--alpha": alpha,
-                      "--cutoff": cutoff, box_flag: L}  # fmt: skip
-            options = {"random_vectors": vectors} if vectors is not None else {}
+            # only what was given: each kind keeps its own defaults (random vectors: 4 and 2)
+            options = {"random_vectors": vectors, "eta_over_gamma": etas, "q_orders": orders}
+            options = {k: v for k, v in options.items() if v is not None}
+            if kind == "bastin":
+                average = exact_average
+                options["moments"] = moments
+            else:
+                from ..response.exact.fermi import exact_fermi_surface as average
             # the library draws its progress bar on rich's default console (stdout); stdout is
             # this command's result, so the bar goes to stderr
             with numerics("the exact average", inputs), contextlib.redirect_stdout(sys.stderr):
                 try:
-                    ds = exact_average(
+                    ds = average(
                         model,
                         box_length=L,
-                        moments=moments,
                         realisations=realisations,
                         cutoff=cutoff,
                         seed=seed,
@@ -347,14 +462,8 @@ def exact(
                     )
                 except ValueError as err:
                     raise ValueError(_box_context(in_flag_names(str(err), names), model)) from None
-                from ..response.analytic import conductivity
-                from ..response.ladder import ladder_response
-
-                w = LADDER_OMEGA_PER_ALPHA * model.disorder
-                ladder_sxx = float(
-                    conductivity(ladder_response(model, [0.0, 0.0], w, cutoff=cutoff))[0, 0].real
-                )
-            values = _bastin_values(ds, ladder_sxx)
+                ladder_sxx = _ladder_sigma_xx(model, cutoff)
+            values = (_bastin_values if kind == "bastin" else _fermi_values)(ds, ladder_sxx)
             for key, v in values.items():
                 finite_result(key, [v["value"], v["stderr"] or 0.0], inputs)
             params = _parameters(ds, model, kind)
@@ -365,18 +474,14 @@ def exact(
                     (),
                     ladder_sxx,
                     {"units": "e^2/h", "long_name": "SCBA ladder sigma_xx at q = 0, omega = "
-                     f"{w:.3g} (noncrossing, no Fermi sea)"},
+                     f"{_ladder_omega(model):.3g} (noncrossing, no Fermi sea)"},
                 )  # fmt: skip
                 save_dataset(ds, out)
-        except ValueError as err:
+        except (ValueError, RuntimeError) as err:  # RuntimeError: the SCBA did not converge
             _emit_warnings(caught, names)
-            fail(str(err))
+            fail(in_flag_names(str(err), names))
     _emit_warnings(caught, names)
     if fmt is OutputFormat.json:
         typer.echo(json.dumps({**values, "parameters": params}))
         return
-    _print_table(
-        values,
-        params,
-        "exact disorder average, Kubo-Bastin (Fermi sea included), model units hbar = v = 1",
-    )
+    _print_table(values, params, kind)
