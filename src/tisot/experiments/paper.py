@@ -414,9 +414,10 @@ def _report(fig3_ds, eq19_ds, eq17, table, files, attrs) -> str:
                 "the ladder series converges); tisot's closed forms carry the corrected sign "
                 "(docs/theory-notes.md, sections on the closed forms and the ladder).",
             ]
-    from ..response.exact.verdict import verdict_table  # cached: nothing is recomputed here
+    from ..response.exact.verdict import fermi_table, verdict_table  # cached, not recomputed
 
     beyond = verdict_table()
+    fermi = fermi_table()
     if beyond:
         parts += [
             "",
@@ -427,6 +428,16 @@ def _report(fig3_ds, eq19_ds, eq17, table, files, attrs) -> str:
             "Cached data (`tisot/data/beyond_ladder.nc`); see docs/beyond-ladder.md.",
             "",
             beyond,
+        ]
+    if fermi:
+        parts += [
+            "",
+            "At the Fermi surface, in larger boxes and down to smaller α (streamed Chebyshev "
+            "resolvents, Lorentzian broadening η → 0; Kubo–Středa σ^I without the Fermi sea; D "
+            "from the density response at q = 2π/L and from the Einstein relation). Cached data "
+            "(`tisot/data/beyond_ladder_fermi.nc`).",
+            "",
+            fermi,
         ]
     parts += ["", "## Files", ""] + [f"- `{p.name}`" for p in files.values()]
     return "\n".join(parts) + "\n"

@@ -99,7 +99,9 @@ def test_clean_box_dos_is_the_broadened_continuum_dos():
 
 def test_line_extrapolation_and_jackknife_by_hand():
     x = np.array([1.0, 2.0])
-    assert fermi._line_at_zero(x, np.array([3.0, 5.0])) == pytest.approx(1.0)  # y = 1 + 2x
+    assert fermi._at_zero(x, np.array([3.0, 5.0])) == pytest.approx(1.0)  # y = 1 + 2x
+    # three points: the parabola y = 2 - x + 3 x^2 through x = 0.5, 1, 2 (by hand: 2.25, 4, 12)
+    assert fermi._at_zero([0.5, 1.0, 2.0], np.array([2.25, 4.0, 12.0])) == pytest.approx(2.0)
     samples = np.array([1.0, 2.0, 4.0, 9.0])
     mean, err = fermi._jackknife(lambda m: m, samples)
     # for the mean the jackknife error is the standard error std / sqrt(n)

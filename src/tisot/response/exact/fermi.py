@@ -31,8 +31,8 @@ From them, per start vector r (random phases: <r|X|r> estimates Tr X):
   relaxation rate of a density wave, Gamma_q = 2 pi nu_eta / K00(q) - 2 eta, and D = Gamma_q/q^2:
   the diffusion constant from the density response, independent of the Einstein relation.
 
-Every eta > 0 quantity is extrapolated to eta -> 0 by a least-squares line in eta (the lines
-are drawn from eta = Gamma/4 and Gamma/2 by default; Gamma = pi alpha (eps^2 + Dz^2)/2 eps).
+Every eta > 0 quantity is extrapolated to eta -> 0 by a polynomial in eta (``summarise``; by
+default a line through eta = Gamma/4 and Gamma/2, Gamma = pi alpha (eps^2 + Dz^2)/2 eps).
 """
 
 from __future__ import annotations
@@ -210,12 +210,11 @@ def dense_sample_fermi_surface(box, potential, fermi, etas, qs):
     return sigma, nu, k00
 
 
-def _line_at_zero(x, y):
-    """Intercept at x = 0 of the least-squares line through (x, y) along axis -1 of y."""
+def _at_zero(x, y):
+    """Value at x = 0 of the least-squares polynomial of degree min(len(x) - 1, 2) through
+    (x, y), along the last axis of y (a line through two points, a parabola through three)."""
     x = np.asarray(x, dtype=float)
-    if x.size == 1:
-        return y[..., 0]
-    X = np.stack([np.ones_like(x), x], axis=1)
+    X = np.vander(x, min(x.size - 1, 2) + 1, increasing=True)
     coef = np.linalg.lstsq(X, np.moveaxis(y, -1, 0).reshape(x.size, -1), rcond=None)[0]
     return coef[0].reshape(y.shape[:-1])
 
@@ -347,27 +346,6 @@ def exact_fermi_surface(
             bar.advance(task)
     nq = len(orders)
     k_avg = 0.5 * (k00[..., :nq] + k00[..., nq:])  # x and y: the same by rotation symmetry
-
-    # per-sample vector of everything averaged: [sxx, syy, sxy, syx, nu, K00(q)...] per eta
-    flat = np.concatenate(
-        [sig.reshape(n, len(etas), 4), dos[..., None], k_avg], axis=-1
-    )  # (n, eta, 5 + nq)
-
-    def extrapolated(mean):  # mean (eta, 5 + nq) -> eta -> 0 values
-        sxx = 0.5 * (mean[:, 0] + mean[:, 3])
-        sxy = 0.5 * (mean[:, 1] - mean[:, 2])
-        nu = mean[:, 4]
-        g_q = 2 * math.pi * nu[:, None] / mean[:, 5:] - 2 * etas[:, None]  # (eta, q)
-        s0 = _line_at_zero(etas, sxx)
-        h0 = _line_at_zero(etas, sxy)
-        nu0 = _line_at_zero(etas, nu)
-        g0 = _line_at_zero(etas, g_q.T)
-        return np.concatenate([[s0, h0, nu0, s0 / (2 * math.pi * nu0)], g0, g0 / q_abs**2])
-
-    val, err = _jackknife(extrapolated, flat)
-    s_mean = sig.mean(axis=0)
-    s_err = sig.std(axis=0, ddof=1) / math.sqrt(n)
-    comp = ["x", "y"]
     E0 = {"units": "E0"}
     ds = xr.Dataset(
         {
@@ -376,35 +354,19 @@ def exact_fermi_surface(
                 sig,
                 {"units": "e^2/h", "long_name": "Kubo-Streda I (Fermi-surface) conductivity"},
             ),
-            "sigma_mean": (("eta", "i", "j"), s_mean, {"units": "e^2/h"}),
-            "sigma_err": (("eta", "i", "j"), s_err, {"units": "e^2/h"}),
             "dos": (("realisation", "eta"), dos, {"units": "E0^-1 (hbar v/E0)^-2"}),
             "K00": (
                 ("realisation", "eta", "q"),
                 k_avg,
                 {"units": "E0^-1 (hbar v/E0)^-2 / E0", "long_name": "Tr[rho_q G^R rho_-q G^A]/A"},
             ),
-            "sigma_xx": ((), val[0], {"units": "e^2/h", "long_name": "eta -> 0"}),
-            "sigma_xx_err": ((), err[0], {"units": "e^2/h"}),
-            "sigma_xy": ((), val[1], {"units": "e^2/h", "long_name": "(xy - yx)/2, eta -> 0"}),
-            "sigma_xy_err": ((), err[1], {"units": "e^2/h"}),
-            "dos0": ((), val[2], {"units": "E0^-1 (hbar v/E0)^-2", "long_name": "eta -> 0"}),
-            "dos0_err": ((), err[2], {"units": "E0^-1 (hbar v/E0)^-2"}),
-            "D_einstein": ((), val[3], {"units": "hbar v^2/E0", "long_name": "sigma_xx/2 pi nu"}),
-            "D_einstein_err": ((), err[3], {"units": "hbar v^2/E0"}),
-            "gamma_q": (("q",), val[4 : 4 + nq], {**E0, "long_name": "2 pi nu/K00 - 2 eta -> 0"}),
-            "gamma_q_err": (("q",), err[4 : 4 + nq], E0),
-            "D_q": (("q",), val[4 + nq :], {"units": "hbar v^2/E0", "long_name": "gamma_q/q^2"}),
-            "D_q_err": (("q",), err[4 + nq :], {"units": "hbar v^2/E0"}),
-            "D_density": ((), val[4 + nq], {"units": "hbar v^2/E0", "long_name": "smallest q"}),
-            "D_density_err": ((), err[4 + nq], {"units": "hbar v^2/E0"}),
         },
         coords={
             "realisation": np.arange(n),
             "eta": ("eta", etas, E0),
             "q": ("q", q_abs, {"units": "E0/(hbar v)", "long_name": "2 pi n / L"}),
-            "i": comp,
-            "j": comp,
+            "i": ["x", "y"],
+            "j": ["x", "y"],
         },
     )
     ds.attrs = {
@@ -430,4 +392,64 @@ def exact_fermi_surface(
         **{f"param_{k}": v for k, v in par.as_dict().items()},
         "tisot_version": __version__,
     }
-    return ds
+    return summarise(ds)
+
+
+def summarise(ds):
+    """Add the eta -> 0 estimates and their jackknife errors to a dataset of raw per-realisation
+    ``sigma``, ``dos``, ``K00`` (dims realisation, eta[, q]); returns a new dataset.
+
+    eta -> 0 by the least-squares polynomial of degree min(n_eta - 1, 2) in eta (a line through
+    two broadenings, Richardson's parabola through three); D_einstein = sigma_xx / 2 pi nu;
+    gamma_q = 2 pi nu_eta / K00(q, eta) - 2 eta (the diffusion pole, module docstring), also
+    extrapolated, and D_q = gamma_q / q^2.
+    """
+    etas = ds.eta.values
+    q_abs = ds.q.values
+    n, n_eta, nq = ds.sizes["realisation"], ds.sizes["eta"], ds.sizes["q"]
+    # per sample: [sxx, sxy, syx, syy, nu, K00(q)...] per eta, averaged before any ratio
+    flat = np.concatenate(
+        [ds.sigma.values.reshape(n, n_eta, 4), ds.dos.values[..., None], ds.K00.values], axis=-1
+    )
+
+    def estimates(mean):  # (eta, 5 + nq) -> the eta -> 0 values
+        sxx = 0.5 * (mean[:, 0] + mean[:, 3])
+        sxy = 0.5 * (mean[:, 1] - mean[:, 2])
+        nu = mean[:, 4]
+        g_q = 2 * math.pi * nu[:, None] / mean[:, 5:] - 2 * etas[:, None]  # (eta, q)
+        s0, h0, nu0 = (_at_zero(etas, y) for y in (sxx, sxy, nu))
+        g0 = _at_zero(etas, g_q.T)
+        return np.concatenate([[s0, h0, nu0, s0 / (2 * math.pi * nu0)], g0, g0 / q_abs**2])
+
+    val, err = _jackknife(estimates, flat)
+    sig = ds.sigma.values
+    out = ds.copy()
+    D = {"units": "hbar v^2/E0"}
+    S = {"units": "e^2/h"}
+    nu_units = {"units": "E0^-1 (hbar v/E0)^-2"}
+    new = {
+        "sigma_mean": (("eta", "i", "j"), sig.mean(axis=0), S),
+        "sigma_err": (("eta", "i", "j"), sig.std(axis=0, ddof=1) / math.sqrt(n), S),
+        "sigma_xx": ((), val[0], {**S, "long_name": "(xx + yy)/2, eta -> 0"}),
+        "sigma_xy": ((), val[1], {**S, "long_name": "(xy - yx)/2, eta -> 0"}),
+        "dos0": ((), val[2], {**nu_units, "long_name": "eta -> 0"}),
+        "D_einstein": ((), val[3], {**D, "long_name": "sigma_xx / 2 pi nu"}),
+        "gamma_q": (("q",), val[4 : 4 + nq], {"units": "E0", "long_name": "density relaxation"}),
+        "D_q": (("q",), val[4 + nq :], {**D, "long_name": "gamma_q / q^2"}),
+        "D_density": ((), val[4 + nq], {**D, "long_name": "gamma_q / q^2 at the smallest q"}),
+    }
+    errors = {
+        "sigma_xx": err[0],
+        "sigma_xy": err[1],
+        "dos0": err[2],
+        "D_einstein": err[3],
+        "gamma_q": err[4 : 4 + nq],
+        "D_q": err[4 + nq :],
+        "D_density": err[4 + nq],
+    }
+    for k, (dims, v, attrs) in new.items():
+        out[k] = (dims, v, attrs)
+        if k in errors:
+            out[k + "_err"] = (dims, errors[k], {**attrs, "long_name": "jackknife standard error"})
+    out.attrs["extrapolation"] = f"polynomial of degree {min(n_eta - 1, 2)} in eta, to eta = 0"
+    return out

@@ -1,7 +1,10 @@
-"""The shipped verdict data (exact average vs ladder, crossed diagrams, Eq. 9) as a table.
+"""The shipped verdict data (exact average vs ladder, crossed diagrams, Eq. 9) as tables.
 
-``src/tisot/data/beyond_ladder.nc`` is written by ``examples/beyond_ladder_verdict.py compute``
-(slow); reading it is instant, so ``tisot paper`` can print the verdict without recomputing.
+``src/tisot/data/beyond_ladder.nc`` (Kubo-Bastin, dense traces, small boxes) is written by
+``examples/beyond_ladder_verdict.py compute`` and ``beyond_ladder_fermi.nc`` (Fermi surface,
+streamed resolvents, larger boxes and the density response) by
+``examples/beyond_ladder_fermi.py compute`` (both slow); reading them is instant, so
+``tisot paper`` prints the verdict without recomputing.
 """
 
 from __future__ import annotations
@@ -11,13 +14,14 @@ from importlib import resources
 import xarray as xr
 
 DATA_FILE = "beyond_ladder.nc"
+FERMI_FILE = "beyond_ladder_fermi.nc"
 
 
-def load_verdict() -> xr.Dataset | None:
-    """The cached verdict dataset, or None if this build ships none."""
+def load_verdict(name: str = DATA_FILE) -> xr.Dataset | None:
+    """The cached verdict dataset ``name`` (DATA_FILE or FERMI_FILE), or None if not shipped."""
     from ...io.store import load_dataset
 
-    path = resources.files("tisot") / "data" / DATA_FILE
+    path = resources.files("tisot") / "data" / name
     if not path.is_file():
         return None
     with resources.as_file(path) as p:
@@ -45,5 +49,36 @@ def verdict_table(ds: xr.Dataset | None = None, kind: str = "verdict") -> str:
             f"{r['exact_sigma_xy_err']:.3f} | {r['crossed_sigma_xy']:.3f} | "
             f"{r['ladder_sigma_xy']:.3f} | {r['eq9_sigma_xy']:.3f} | {r['exact_D']:.3f} ± "
             f"{r['exact_D_err']:.3f} | {r['ladder_D']:.3f} |"
+        )
+    return "\n".join(lines)
+
+
+def fermi_table(ds: xr.Dataset | None = None, kind: str = "verdict") -> str:
+    """Markdown table of the Fermi-surface runs of ``kind`` ("verdict" or "convergence")."""
+    ds = load_verdict(FERMI_FILE) if ds is None else ds
+    if ds is None:
+        return ""
+    v = ds.where(ds.kind == kind, drop=True)
+    lines = [
+        "| α | L/ℓ | basis | trace | samples | σ_xx exact | σ_xx ladder | σ_xy^I exact | "
+        "ladder + X + Ψ | noncrossing | qℓ | D(q) density | D(q) ladder | D Einstein | "
+        "D Einstein, ladder |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+
+    def pm(x, e):
+        return f"{x:.3f} ± {e:.3f}"
+
+    for i in range(v.sizes["run"]):
+        r = v.isel(run=i)
+        f = {k: float(r[k]) for k in r.data_vars if r[k].ndim == 0}
+        lines.append(
+            f"| {f['alpha']:.2f} | {f['box_over_ell']:.1f} | {int(f['basis_size'])} | "
+            f"{r.trace.values!s} | {int(f['realisations'])} | "
+            f"{pm(f['sigma_xx'], f['sigma_xx_err'])} | {f['ladder_sigma_xx']:.3f} | "
+            f"{pm(f['sigma_xy'], f['sigma_xy_err'])} | {f['crossed_sigma_xy']:.3f} | "
+            f"{f['ladder_sigma_xy']:.3f} | {float(r.q_value[0]) * f['ell']:.2f} | "
+            f"{pm(float(r.D_q[0]), float(r.D_q_err[0]))} | {float(r.ladder_D_q[0]):.3f} | "
+            f"{pm(f['D_einstein'], f['D_einstein_err'])} | {f['ladder_D_einstein']:.3f} |"
         )
     return "\n".join(lines)
