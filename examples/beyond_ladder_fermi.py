@@ -3,6 +3,7 @@ alpha) vs the SCBA ladder (+ crossed diagrams) for sigma_xx, sigma_xy^I, nu and 
 response at finite q, with D from the density response (not the Einstein relation).
 
     python examples/beyond_ladder_fermi.py compute [name ...]   # slow (~1 h on 2 cores)
+    python examples/beyond_ladder_fermi.py gather                # cached runs -> shipped data
     python examples/beyond_ladder_fermi.py plot                  # figure + tables, instant
 
 `compute` caches each run in build/beyond_ladder_fermi/<name>.nc and gathers them into
@@ -29,7 +30,7 @@ import xarray as xr
 from tisot.model import SurfaceModel
 from tisot.response.analytic import conductivity
 from tisot.response.crossed import crossed_response
-from tisot.response.exact.fermi import exact_fermi_surface
+from tisot.response.exact.fermi import exact_fermi_surface, summarise
 from tisot.response.ladder import FIRST_ANGLES, MAX_ANGLES, _kernel_M, surface_parameters
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -120,7 +121,9 @@ def gather():
     from tisot import __version__
     from tisot.io.store import load_dataset, save_dataset
 
-    runs = [load_dataset(CACHE / f"{name}.nc") for name in RUNS if (CACHE / f"{name}.nc").exists()]
+    # the estimators are recomputed from the raw per-realisation data (summarise)
+    names = [name for name in RUNS if (CACHE / f"{name}.nc").exists()]
+    runs = [summarise(load_dataset(CACHE / f"{name}.nc")) for name in names]
     scalar = [k for k, v in runs[0].data_vars.items() if v.dims == ()]
     per_q = [k for k, v in runs[0].data_vars.items() if v.dims == ("q",)]
     nq = max(r.sizes["q"] for r in runs)
@@ -215,5 +218,7 @@ def plot():
 if __name__ == "__main__":
     if len(sys.argv) > 1 and sys.argv[1] == "compute":
         compute(sys.argv[2:])
+    elif len(sys.argv) > 1 and sys.argv[1] == "gather":
+        gather()
     else:
         plot()
