@@ -129,6 +129,11 @@ def test_bad_parameters_get_clear_errors_and_warnings():
         exact_average(m, box_length=10.0, moments=8)
     with pytest.raises(ValueError, match="method"):
         exact_average(m, box_length=10.0, method="lanczos")
+    # NaN and inf are named too (int() of them used to raise a message without the name)
+    for key in ("moments", "realisations", "random_vectors"):
+        for bad in (float("nan"), float("inf")):
+            with pytest.raises(ValueError, match=key):
+                exact_average(m, box_length=10.0, **{key: bad})
     with pytest.warns(ExactAccuracyWarning, match="too few moments"):
         exact_average(m, box_length=9.0, moments=16, realisations=2, method="dense")
     with warnings.catch_warnings(record=True) as caught:

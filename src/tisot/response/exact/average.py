@@ -133,6 +133,14 @@ def dense_sample_response(box: PlaneWaveBox, potential, fermi, moments):
 METHODS = ("kpm", "dense")
 
 
+def _is_integer(x) -> bool:
+    """A whole number (NaN and inf are not: int() of them raises a message without the name)."""
+    try:
+        return math.isfinite(x) and int(x) == x
+    except TypeError:
+        return False
+
+
 def _check(model, box_length, moments, realisations, random_vectors, cutoff):
     if not isinstance(model, SurfaceModel):
         raise ValueError("model must be a tisot.model.SurfaceModel")
@@ -154,14 +162,14 @@ def _check(model, box_length, moments, realisations, random_vectors, cutoff):
             ExactAccuracyWarning,
             stacklevel=3,
         )
-    if int(moments) != moments or moments < 16:
+    if not _is_integer(moments) or moments < 16:
         raise ValueError(f"moments must be an integer >= 16, got {moments!r}")
-    if int(realisations) != realisations or realisations < 2:
+    if not _is_integer(realisations) or realisations < 2:
         raise ValueError(
             f"realisations must be an integer >= 2 (the error bar is their spread), got "
             f"{realisations!r}"
         )
-    if int(random_vectors) != random_vectors or random_vectors < 1:
+    if not _is_integer(random_vectors) or random_vectors < 1:
         raise ValueError(f"random_vectors must be an integer >= 1, got {random_vectors!r}")
     if not 1.5 <= cutoff <= 20:
         raise ValueError(f"cutoff must satisfy 1.5 <= cutoff <= 20 (p_c/eps), got {cutoff!r}")
