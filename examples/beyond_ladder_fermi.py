@@ -48,6 +48,7 @@ RUNS = {
     "a0.10-L7": ("convergence", 0.1, 7.0, "dense", 24, (1, 2), (0.25, 0.5)),
     "a0.20-eta": ("convergence", 0.2, 10.0, "dense", 32, (1,), (0.125, 0.25, 0.5)),
     "a0.05-L6": ("convergence", 0.05, 6.0, "kpm", 16, (1,), (0.25, 0.5)),
+    "a0.10-eta": ("convergence", 0.1, 10.0, "dense", 16, (1, 2), (0.125, 0.25, 0.5)),
 }
 
 
@@ -205,6 +206,9 @@ def plot():
     )
     ax[2].axhline(1, color="k", lw=0.8, ls=":")
     ax[2].set(xlabel="alpha", ylabel="D exact / SCBA ladder", xscale="log")
+    for x in ax:
+        x.set_xticks([0.03, 0.05, 0.1, 0.2], ["0.03", "0.05", "0.1", "0.2"])
+        x.minorticks_off()
     for x in ax[1:]:
         x.legend(fontsize=7)
     fig.suptitle("eps = 1, Delta_z = 0.3, p_c = 5 eps: exact Fermi-surface average vs the ladder")

@@ -23,3 +23,24 @@ def test_exact_hall_value_rules_out_the_noncrossing_one():
     v = ds.where(ds.kind == "verdict", drop=True)
     gap = (v.ladder_sigma_xy - v.exact_sigma_xy) / v.exact_sigma_xy_err
     assert np.all(gap > 4)
+
+
+def test_shipped_fermi_surface_verdict():
+    """The Fermi-surface verdict: error bars and convergence parameters present; the density
+    response's D within 10 % of the ladder's own RA density correlator at the same q at every
+    alpha (what docs/beyond-ladder.md section 3b states); the dense rows rule out the
+    noncrossing Hall value by > 4 error bars."""
+    from tisot.response.exact.verdict import FERMI_FILE, fermi_table
+
+    ds = load_verdict(FERMI_FILE)
+    assert ds is not None, "src/tisot/data/beyond_ladder_fermi.nc is missing"
+    v = ds.where(ds.kind == "verdict", drop=True)
+    assert set(np.round(v.alpha.values, 3)) >= {0.2, 0.1, 0.05, 0.03}
+    for key in ("sigma_xx_err", "sigma_xy_err", "D_einstein_err"):
+        assert np.all(v[key] > 0)
+    assert np.all(v.D_q_err.isel(q_order=0) > 0)
+    ratio = v.D_q.isel(q_order=0) / v.ladder_D_q.isel(q_order=0)
+    assert np.all(np.abs(ratio - 1) < 0.1)
+    dense = v.where(v.trace == "dense", drop=True)
+    assert np.all((dense.ladder_sigma_xy - dense.sigma_xy) / dense.sigma_xy_err > 4)
+    assert fermi_table(ds).count("\n") == 1 + v.sizes["run"]
