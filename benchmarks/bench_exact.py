@@ -231,7 +231,7 @@ def fermi_section(boxes, rng) -> None:
     for k, ratio in enumerate(ETA_OVER_GAMMA):
         for j, name in enumerate(names):
             print(
-                f"  eta = {ratio:g} Gamma  {name:8s} {mean[k, j]:9.4f} +- {err[k, j]:.4f} "
+                f"  eta = {ratio:<4g} Gamma  {name:8s} {mean[k, j]:9.4f} +- {err[k, j]:.4f} "
                 f"[{spread[k, j]:.4f}]   dense {dense[k, j]:9.4f}   "
                 f"(est - dense)/err = {(mean[k, j] - dense[k, j]) / err[k, j]:5.2f}"
             )
