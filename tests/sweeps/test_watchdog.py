@@ -36,7 +36,8 @@ class FakeFuture:
         if self.lost_first:
             self.lost_first = False
             self._status = "pending"  # dask sends the task back to be computed again
-            threading.Timer(0.2, self._finish).start()
+            # finished again well after _fetch's 4 POLL = 0.2 s wait gives up (a race at 0.2 s)
+            threading.Timer(0.6, self._finish).start()
             time.sleep(60)  # never answers (runs in _fetch's daemon thread)
         return {"chunk": self.chunk}
 
