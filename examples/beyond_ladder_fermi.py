@@ -167,6 +167,56 @@ def gather():
     return out
 
 
+def equal_eta():
+    """Exact / ladder at the smallest eta of each run, same q (no extrapolation): the ladder at
+    G^R(eps + i eta), G^A(eps - i eta) is the ladder at omega = 2 i eta. Markdown table."""
+    from tisot.io.store import load_dataset
+
+    lines = [
+        "| α | L/ℓ | η/Γ | σ_xx exact / ladder | Γ_q exact / ladder |",
+        "|---|---|---|---|---|",
+    ]
+    for name in RUNS:
+        path = CACHE / f"{name}.nc"
+        if not path.exists():
+            continue
+        ds = load_dataset(path)
+        alpha = ds.attrs["alpha"]
+        m = SurfaceModel(fermi_energy=E, exchange_energy=DZ, disorder=alpha)
+        ie = int(np.argmin(ds.eta.values))
+        eta, q = float(ds.eta[ie]), float(ds.q[0])
+        w = np.array([2j * eta, 2j * eta])
+        _, K4, _, _ = _kernel_M(
+            surface_parameters(m, 5.0),
+            np.array([[q, 0.0], [0.0, 0.0]]),
+            w,
+            FIRST_ANGLES,
+            1e-8,
+            MAX_ANGLES,
+        )
+        nu = (K4[1, 0, 0] * 2 * eta).real / (2 * math.pi)  # Ward: K00(0) = pi nu / eta
+        gamma_ladder = 2 * math.pi * nu / K4[0, 0, 0].real - 2 * eta
+        sxx_ladder = float(conductivity(K4[1, 1:, 1:])[0, 0].real)
+        sig = ds.sigma.values[:, ie]
+        sxx = 0.5 * (sig[:, 0, 0] + sig[:, 1, 1])
+        dos, k = ds.dos.values[:, ie], ds.K00.values[:, ie, 0]
+        n = sxx.size
+
+        def gamma(d, kk, eta=eta):
+            return 2 * math.pi * d.mean() / kk.mean() - 2 * eta
+
+        leave = np.array([gamma(np.delete(dos, i), np.delete(k, i)) for i in range(n)])
+        g_err = math.sqrt((n - 1) / n * np.sum((leave - leave.mean()) ** 2))
+        s_err = sxx.std(ddof=1) / math.sqrt(n)
+        lines.append(
+            f"| {alpha:.2f} | {ds.attrs['box_length_over_ell']:.0f} | "
+            f"{min(ds.attrs['eta_over_gamma']):.3f} | {sxx.mean() / sxx_ladder:.3f} ± "
+            f"{s_err / sxx_ladder:.3f} | {gamma(dos, k) / gamma_ladder:.3f} ± "
+            f"{g_err / gamma_ladder:.3f} |"
+        )
+    return "\n".join(lines)
+
+
 def compute(names):
     for name in names or RUNS:
         compute_one(name)
@@ -217,6 +267,8 @@ def plot():
     print(fermi_table(ds))
     print()
     print(fermi_table(ds, kind="convergence"))
+    print()
+    print(equal_eta())
 
 
 if __name__ == "__main__":
