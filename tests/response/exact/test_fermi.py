@@ -134,6 +134,8 @@ def test_exact_fermi_surface_dataset_dense_small_box():
         ({"eta_over_gamma": (3.0,)}, "eta_over_gamma"),
         ({"q_orders": (0,)}, "q_orders"),
         ({"q_orders": (1.5,)}, "q_orders"),
+        ({"q_orders": (float("nan"),)}, "q_orders"),
+        ({"q_orders": ("a",)}, "q_orders"),
         ({"q_orders": (40,)}, "Fermi momentum"),
         ({"tol": 0.5}, "tol"),
         ({"method": "lanczos"}, "method"),

@@ -45,7 +45,7 @@ import numpy as np
 from ..._validation import finite
 from ...model.surface import SurfaceModel
 from ..ladder import surface_parameters
-from .average import VX, VY, ExactAccuracyWarning, _check, _spectral_bounds
+from .average import VX, VY, ExactAccuracyWarning, _check, _is_integer, _spectral_bounds
 from .box import PlaneWaveBox
 
 
@@ -291,9 +291,10 @@ def exact_fermi_surface(
             f"eta_over_gamma must be numbers in (0, 2] (the broadening in units of the disorder's "
             f"Gamma), got {eta_over_gamma!r}"
         )
-    orders = sorted(int(n) for n in np.atleast_1d(q_orders))
-    if not orders or min(orders) < 1 or sorted(np.atleast_1d(q_orders).tolist()) != orders:
+    raw = np.atleast_1d(q_orders).tolist()
+    if not raw or not all(_is_integer(n) and n >= 1 for n in raw):
         raise ValueError(f"q_orders must be integers >= 1 (q = 2 pi n / L), got {q_orders!r}")
+    orders = sorted(int(n) for n in raw)
     tol = finite("tol", tol)
     if not 1e-12 <= tol <= 1e-2:
         raise ValueError(f"tol must satisfy 1e-12 <= tol <= 1e-2, got {tol!r}")
