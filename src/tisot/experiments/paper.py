@@ -435,7 +435,9 @@ def _report(fig3_ds, eq19_ds, eq17, table, files, attrs) -> str:
             "At the Fermi surface, in larger boxes and down to smaller α (streamed Chebyshev "
             "resolvents, Lorentzian broadening η → 0; Kubo–Středa σ^I without the Fermi sea; D "
             "from the density response at q = 2π/L and from the Einstein relation). Cached data "
-            "(`tisot/data/beyond_ladder_fermi.nc`).",
+            "(`tisot/data/beyond_ladder_fermi.nc`). The η → 0 columns are extrapolations, low "
+            "by ~15 % on σ (σ(η) ≈ σ/(1 + 2ητ_tr)); the verdict compares exact and ladder at "
+            "equal η and q: docs/beyond-ladder.md, section 3b.",
             "",
             fermi,
         ]
