@@ -51,7 +51,7 @@ import numpy as np
 
 from tisot.model import SurfaceModel
 from tisot.response.exact import PlaneWaveBox
-from tisot.response.exact.average import dense_sample_response, sample_response
+from tisot.response.exact.average import broadening, dense_sample_response, sample_response
 from tisot.response.exact.fermi import dense_sample_fermi_surface, sample_fermi_surface
 from tisot.response.ladder import surface_parameters
 
@@ -165,10 +165,9 @@ def fermi_section(boxes, rng) -> None:
     )
     model = SurfaceModel(fermi_energy=1, exchange_energy=0.3, disorder=0.2)
     par = surface_parameters(model, 5.0)
-    eps, dz = model.fermi_energy, model.delta_z
     # Born half-width at the Fermi level, from Eq. (10)-(11): Im[(eps^R)^2 - (Dz^R)^2]
     # = pi alpha (eps^2 + Dz^2) over d(eps^2)/d eps = 2 eps; the Gamma of exact_fermi_surface
-    gamma = math.pi * model.disorder * (eps**2 + dz**2) / (2 * eps)
+    gamma = broadening(model)
     etas = gamma * np.array(ETA_OVER_GAMMA)
     qs = [(n, 0) for n in Q_ORDERS] + [(0, n) for n in Q_ORDERS]  # as exact_fermi_surface
     e = par.bare_fermi_energy

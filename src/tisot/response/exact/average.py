@@ -133,6 +133,19 @@ def dense_sample_response(box: PlaneWaveBox, potential, fermi, moments):
 METHODS = ("kpm", "dense")
 
 
+def broadening(model: SurfaceModel) -> float:
+    """Disorder broadening Gamma = pi alpha (eps^2 + Dz^2) / 2 eps = -Im Sigma at the Fermi
+    energy (Born self-energy, paper Eqs. 10-11: eps^R = eps(1 + i pi alpha/2), Dz^R = Dz(1 -
+    i pi alpha/2)), the scale the resolution or the broadening eta must stay below."""
+    eps = model.fermi_energy
+    return math.pi * model.disorder * (eps**2 + model.delta_z**2) / (2 * eps)
+
+
+def level_spacing(model: SurfaceModel, box_length: float) -> float:
+    """Mean level spacing 1/(nu L^2) of the box, nu = eps / 2 pi (the clean Dirac DOS)."""
+    return 2 * math.pi / (model.fermi_energy * box_length**2)
+
+
 def _is_integer(x) -> bool:
     """A whole number (NaN and inf are not: int() of them raises a message without the name)."""
     try:
@@ -237,19 +250,14 @@ def exact_average(
             "moments or box_length"
         )
     rng = np.random.default_rng(seed)
-    gamma = (
-        math.pi
-        * model.disorder
-        * (model.fermi_energy**2 + model.delta_z**2)
-        / (2 * model.fermi_energy)
-    )
-    spacing = 2 * math.pi / (model.fermi_energy * L * L)  # 1/(nu L^2), nu = eps / 2 pi
+    gamma, spacing = broadening(model), level_spacing(model, L)
     sig = np.zeros((int(realisations), 2, 2))
     dos = np.zeros(int(realisations))
     halfwidths = np.zeros(int(realisations))
+    from rich.console import Console
     from rich.progress import Progress
 
-    with Progress(transient=True, disable=not progress) as bar:
+    with Progress(console=Console(stderr=True), transient=True, disable=not progress) as bar:
         task = bar.add_task("exact disorder average", total=int(realisations) * R)
         for s in range(int(realisations)):
             V = box.potential(a, rng)

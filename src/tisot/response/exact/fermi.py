@@ -45,7 +45,16 @@ import numpy as np
 from ..._validation import finite
 from ...model.surface import SurfaceModel
 from ..ladder import surface_parameters
-from .average import VX, VY, ExactAccuracyWarning, _check, _is_integer, _spectral_bounds
+from .average import (
+    VX,
+    VY,
+    ExactAccuracyWarning,
+    _check,
+    _is_integer,
+    _spectral_bounds,
+    broadening,
+    level_spacing,
+)
 from .box import PlaneWaveBox
 
 
@@ -278,6 +287,7 @@ def exact_fermi_surface(
     (``*_err``); convergence parameters in ``attrs``.
     """
     import xarray as xr
+    from rich.console import Console
     from rich.progress import Progress
 
     from ... import __version__
@@ -302,7 +312,7 @@ def exact_fermi_surface(
     e, dz, a = par.bare_fermi_energy, par.bare_delta_z, par.bare_disorder
     box = PlaneWaveBox(L, par.cutoff, dz)
     eps, d = model.fermi_energy, model.delta_z
-    gamma = math.pi * model.disorder * (eps**2 + d**2) / (2 * eps)
+    gamma = broadening(model)
     etas = ratios * gamma
     qs = [(n, 0) for n in orders] + [(0, n) for n in orders]
     q_abs = 2 * math.pi * np.array(orders) / L
@@ -320,7 +330,7 @@ def exact_fermi_surface(
             f"the resolvent vectors need {nbytes / 1e9:.1f} GB: reduce random_vectors, box_length "
             "or the number of eta / q values"
         )
-    spacing = 2 * math.pi / (eps * L * L)
+    spacing = level_spacing(model, L)
     if spacing > etas.min() / 2:
         warnings.warn(
             f"level spacing 1/(nu L^2) = {spacing:.3g} is not well below the smallest eta = "
@@ -333,7 +343,7 @@ def exact_fermi_surface(
     dos = np.zeros((n, len(etas)))
     k00 = np.zeros((n, len(etas), len(qs)))
     moments = 0
-    with Progress(transient=True, disable=not progress) as bar:
+    with Progress(console=Console(stderr=True), transient=True, disable=not progress) as bar:
         task = bar.add_task("exact Fermi-surface average", total=n)
         for s in range(n):
             V = box.potential(a, rng)
