@@ -283,13 +283,14 @@ def crossed_block(
 
 
 @lru_cache(maxsize=64)
-def _block_for(e, d, a, cutoff, resolution, gradient):
+def _block_for(e, d, a, cutoff, resolution, gradient, eta=0.0):
     with warnings.catch_warnings():  # the caller's model has already warned about its regime
         warnings.simplefilter("ignore", RegimeWarning)
         model = SurfaceModel(fermi_energy=e, exchange_energy=d, disorder=a)
     par = _ladder.surface_parameters(model, cutoff)
+    # G^R(eps + i eta) with the SCBA at that energy; G^A(eps - i eta) = G^R(eps + i eta)^dagger
     e_r, d_r = green_parameters(
-        par.bare_fermi_energy, par.bare_delta_z, par.bare_disorder, par.cutoff, "scba"
+        par.bare_fermi_energy + 1j * eta, par.bare_delta_z, par.bare_disorder, par.cutoff, "scba"
     )
     block = crossed_block(
         complex(e_r), complex(d_r), par.bare_disorder, par.cutoff, resolution, gradient=gradient
@@ -298,19 +299,29 @@ def _block_for(e, d, a, cutoff, resolution, gradient):
 
 
 def crossed_kernel(
-    model: SurfaceModel, *, cutoff: float = 5.0, resolution: float = 1.0, gradient: bool = False
+    model: SurfaceModel,
+    *,
+    cutoff: float = 5.0,
+    resolution: float = 1.0,
+    gradient: bool = False,
+    eta: float = 0.0,
 ) -> CrossedBlock:
     """The crossed block C (4 x 4, basis 0, x, y, z) at q = omega = 0 for ``model``.
 
     Same reading of the model's parameters as the ladder's default (renormalised, bare ones
     solved for at ``cutoff`` = p_c/eps). Returns a :class:`CrossedBlock` (with dC/dq if
     ``gradient``). Cached; about a second at alpha = 0.05, ~ 1/alpha^2 slower as alpha falls.
+    ``eta`` > 0 (model units) broadens every Green's function, G^R(eps + i eta) and
+    G^A(eps - i eta) with the SCBA at those energies: the resolvents of the exact average.
     """
     _ladder._check_options(1e-6, cutoff, "renormalised", "scba")
     if not 0.25 <= resolution <= 8:
         raise ValueError(f"resolution must satisfy 0.25 <= resolution <= 8, got {resolution!r}")
+    if not (math.isfinite(eta) and eta >= 0):
+        raise ValueError(f"eta must be finite and >= 0 (model units), got {eta!r}")
     m = model
-    return _block_for(m.fermi_energy, m.delta_z, m.disorder, cutoff, resolution, gradient)[1]
+    args = (m.fermi_energy, m.delta_z, m.disorder, cutoff, resolution, gradient, float(eta))
+    return _block_for(*args)[1]
 
 
 def crossed_hall(e: float, d: float) -> float:

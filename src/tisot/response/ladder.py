@@ -123,12 +123,16 @@ def surface_parameters(
 
 
 # ---------------------------------------------------------------------------------- core
-def _kernel_M(par: Renormalised, q, omega, n_start, rtol, max_angles, want_K=True):
-    """M (points, 4, 4), K4 and error estimates for flattened points; the doubling loop."""
+def _kernel_M(par: Renormalised, q, omega, n_start, rtol, max_angles, want_K=True, eta=0.0):
+    """M (points, 4, 4), K4 and error estimates for flattened points; the doubling loop.
+
+    ``eta`` > 0 broadens both sides: G^R at eps + omega + i eta, G^A at eps - i eta, the SCBA
+    solved at those complex energies (the exact average's resolvents, ``response.exact``).
+    """
     e, d, a, pc = par.bare_fermi_energy, par.bare_delta_z, par.bare_disorder, par.cutoff
     omega = np.asarray(omega, dtype=complex)
-    e_r, d_r = green_parameters(e + omega, d, a, pc, par.self_energy)
-    e0, d0 = green_parameters(e, d, a, pc, par.self_energy)
+    e_r, d_r = green_parameters(e + omega + 1j * eta, d, a, pc, par.self_energy)
+    e0, d0 = green_parameters(e + 1j * eta, d, a, pc, par.self_energy)
     e_a, d_a = np.conj(e0) * np.ones_like(e_r), np.conj(d0) * np.ones_like(e_r)
     z_r = np.ascontiguousarray(e_r * e_r - d_r * d_r)
     z_a = np.ascontiguousarray(e_a * e_a - d_a * d_a)

@@ -109,6 +109,33 @@ def test_line_extrapolation_and_jackknife_by_hand():
     assert err == pytest.approx(samples.std(ddof=1) / 2)
 
 
+def test_summarise_at_each_eta_reads_a_diffusion_pole_by_hand():
+    """Raw data built by hand: sigma = [[1, 0.2], [-0.2, 1]] (e^2/h) in every sample, nu = 0.16,
+    K00 = 2 pi nu / (D q^2 + 2 eta) with D = 0.7: per eta, sigma_xx = 1, sigma_xy = 0.2,
+    gamma_q = D q^2, with no sample-to-sample spread (errors 0)."""
+    import xarray as xr
+
+    etas, q, D, nu = np.array([0.05, 0.1]), np.array([0.2, 0.4]), 0.7, 0.16
+    n = 5
+    sigma = np.broadcast_to(np.array([[1.0, 0.2], [-0.2, 1.0]]), (n, 2, 2, 2))
+    k00 = 2 * math.pi * nu / (D * q[None, :] ** 2 + 2 * etas[:, None])
+    ds = xr.Dataset(
+        {
+            "sigma": (("realisation", "eta", "i", "j"), sigma.copy()),
+            "dos": (("realisation", "eta"), np.full((n, 2), nu)),
+            "K00": (("realisation", "eta", "q"), np.broadcast_to(k00, (n, 2, 2)).copy()),
+        },
+        coords={"eta": etas, "q": q},
+    )
+    out = fermi.summarise(ds)
+    np.testing.assert_allclose(out.sigma_xx_at_eta, [1.0, 1.0])
+    np.testing.assert_allclose(out.sigma_xy_at_eta, [0.2, 0.2])
+    np.testing.assert_allclose(out.dos_at_eta, [nu, nu])
+    np.testing.assert_allclose(out.gamma_q_at_eta, np.broadcast_to(D * q**2, (2, 2)), rtol=1e-12)
+    np.testing.assert_allclose(out.gamma_q_at_eta_err, 0.0, atol=1e-12)
+    assert out.gamma_q_at_eta.dims == ("eta", "q")
+
+
 def test_exact_fermi_surface_dataset_dense_small_box():
     """A small dense run: the eta -> 0 values, their errors and the convergence parameters. D(q)
     from the density response at q l ~ 0.6 and the Einstein D are not one number (the ladder's

@@ -413,7 +413,9 @@ def summarise(ds):
     eta -> 0 by the least-squares polynomial of degree min(n_eta - 1, 2) in eta (a line through
     two broadenings, Richardson's parabola through three); D_einstein = sigma_xx / 2 pi nu;
     gamma_q = 2 pi nu_eta / K00(q, eta) - 2 eta (the diffusion pole, module docstring), also
-    extrapolated, and D_q = gamma_q / q^2.
+    extrapolated, and D_q = gamma_q / q^2. The same at each eta, without extrapolation
+    (``*_at_eta``, dims eta[, q]): what the verdict compares with the ladder at equal eta
+    (:func:`tisot.response.exact.reference.broadened_ladder`), since the eta -> 0 line is biased.
     """
     etas = ds.eta.values
     q_abs = ds.q.values
@@ -433,6 +435,14 @@ def summarise(ds):
         return np.concatenate([[s0, h0, nu0, s0 / (2 * math.pi * nu0)], g0, g0 / q_abs**2])
 
     val, err = _jackknife(estimates, flat)
+
+    def per_eta(mean):  # (eta, 5 + nq) -> [sxx, sxy, nu, gamma_q...] per eta, flattened
+        nu = mean[:, 4]
+        g_q = 2 * math.pi * nu[:, None] / mean[:, 5:] - 2 * etas[:, None]
+        cols = [0.5 * (mean[:, 0] + mean[:, 3]), 0.5 * (mean[:, 1] - mean[:, 2]), nu]
+        return np.concatenate([np.stack(cols, axis=1), g_q], axis=1).ravel()
+
+    at_eta, at_eta_err = (x.reshape(n_eta, 3 + nq) for x in _jackknife(per_eta, flat))
     sig = ds.sigma.values
     out = ds.copy()
     D = {"units": "hbar v^2/E0"}
@@ -458,6 +468,13 @@ def summarise(ds):
         "D_q": err[4 + nq :],
         "D_density": err[4 + nq],
     }
+    for j, (k, attrs) in enumerate(
+        [("sigma_xx", S), ("sigma_xy", S), ("dos", nu_units), ("gamma_q", {"units": "E0"})]
+    ):
+        dims = ("eta", "q") if k == "gamma_q" else ("eta",)
+        cols = slice(3, None) if k == "gamma_q" else j
+        new[k + "_at_eta"] = (dims, at_eta[:, cols], {**attrs, "long_name": "at each eta"})
+        errors[k + "_at_eta"] = at_eta_err[:, cols]
     for k, (dims, v, attrs) in new.items():
         out[k] = (dims, v, attrs)
         if k in errors:

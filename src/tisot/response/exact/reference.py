@@ -1,0 +1,122 @@
+"""The SCBA ladder (and + X + Psi) at the exact average's own broadening eta.
+
+:func:`tisot.response.exact.fermi.exact_fermi_surface` evaluates its traces with the resolvents
+G^R = (eps + i eta - H)^-1 and G^A = (eps - i eta - H)^-1 at a finite eta and extrapolates to
+eta -> 0. That extrapolation is biased (sigma(eta) ~ sigma/(1 + 2 eta tau_tr) even for the ladder;
+docs/theory-notes.md), so the verdict compares at *equal* eta instead: the disorder average of
+G(eps + i eta) is the SCBA at the complex energy eps + i eta, and the averaged RA pair is the ladder
+(Eq. 12) built from G^R(eps + i eta) and G^A(eps - i eta), dressed as in Eq. (11). Nothing of
+the exact code is used here: it is the diagrammatic side of the comparison.
+
+Returned, per eta (model units hbar = v = 1, sigma in e^2/h):
+  * sigma_xx: Kubo-Streda I, the quantity the exact code traces,
+    sigma^I = sigma^RA - (sigma^RR + sigma^AA)/2, with the RR pair's own ladder (``rr_kernel``).
+    The RR term is not small where the verdict looks: its bare bubble is
+    -Re sigma^RR_xx = p_c^2 / (2 pi (p_c^2 - eps^2)) ~ 1/(2 pi) = 0.16 e^2/h whatever alpha, 20 %
+    of sigma_xx at alpha = 0.2 (Eq. 8's K, the paper's and the ladder's, is the RA part alone);
+  * sigma_xx_RA, sigma_xy_noncrossing: the RA ladder at q = 0 (the RR and AA terms are symmetric
+    in x <-> y, Tr[s_x G s_y G] = Tr[s_y G s_x G]: they leave sigma_xy alone);
+  * sigma_xy_crossed: the same with the crossed Hall entry c_h(eta) of X + Psi (crossed.py);
+  * dos: nu_eta from the Ward identity K00(q = 0) = pi nu_eta / eta;
+  * K00 (q), gamma_q = 2 pi nu_eta / K00 - 2 eta, the density relaxation rate (D q^2 as q, eta -> 0).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import xarray as xr
+
+from ...model.surface import SurfaceModel
+from .._ladder_kernel import TRACE4
+from ..analytic import conductivity
+from ..crossed import crossed_kernel
+from ..ladder import FIRST_ANGLES, MAX_ANGLES, _kernel_M, surface_parameters
+from ..selfenergy import green_parameters, log_integral
+
+
+def rr_kernel(e_t: complex, d_t: complex, cutoff: float) -> np.ndarray:
+    """M^RR_ab = Int_{|p| < p_c} d^2p/(2 pi)^2 Tr[s_a G^R_p s_b G^R_p] at q = 0, closed form.
+
+    G^R = n/(z - p^2), n = a + p b(t) (Eq. 10; a = (E~, 0, 0, -Dz~), b = (0, -sin t, cos t, 0)
+    in the basis 0, x, y, z), so the angle average is a_m a_n + p^2 P_mn / 2 (P the in-plane
+    projector) and the radial integrals are I0 = Int p dp/(z - p^2)^2 = (1/(z - p_c^2) - 1/z)/2,
+    I2 = Int p^3 dp/(z - p^2)^2 = z I0 - l(z).
+    """
+    z = e_t * e_t - d_t * d_t
+    a = np.array([e_t, 0.0, 0.0, -d_t])
+    i0 = 0.5 * (1 / (z - cutoff**2) - 1 / z)
+    i2 = z * i0 - complex(log_integral(z, cutoff))
+    inplane = np.diag([0.0, 1.0, 1.0, 0.0])
+    outer = np.outer(a, a) * i0 + 0.5 * inplane * i2
+    return np.einsum("ambn,mn->ab", TRACE4, outer) / (2 * math.pi)
+
+
+def broadened_ladder(
+    model: SurfaceModel,
+    eta: float,
+    q=(),
+    *,
+    cutoff: float = 5.0,
+    crossed: bool = True,
+    rtol: float = 1e-8,
+) -> xr.Dataset:
+    """Ladder quantities at broadening ``eta`` > 0 and wavevectors ``q`` (along x; model units).
+
+    ``crossed`` adds sigma_xy_crossed (X + Psi at the same eta; seconds at small alpha).
+    """
+    if not (math.isfinite(eta) and eta > 0):
+        raise ValueError(f"eta must be finite and > 0 (model units), got {eta!r}")
+    q = np.atleast_1d(np.asarray(q, dtype=float))
+    if q.size and not (np.all(np.isfinite(q)) and np.all(q > 0)):
+        raise ValueError(f"q must be finite and > 0 (model units), got {q.tolist()!r}")
+    par = surface_parameters(model, cutoff)
+    points = np.array([[x, 0.0] for x in q] + [[0.0, 0.0]])
+    M, K4, _, _ = _kernel_M(
+        par, points, np.zeros(len(points)), FIRST_ANGLES, rtol, MAX_ANGLES, eta=eta
+    )
+    nu = float(K4[-1, 0, 0].real) * eta / math.pi  # Ward identity at q = 0
+    k00 = K4[:-1, 0, 0].real
+    s = conductivity(K4[-1, 1:, 1:])
+    # the RR pair and its ladder (Eq. 11 with both lines retarded); AA is its conjugate
+    e_t, d_t = green_parameters(
+        par.bare_fermi_energy + 1j * eta, par.bare_delta_z, par.bare_disorder, par.cutoff, "scba"
+    )
+    m_rr = rr_kernel(complex(e_t), complex(d_t), par.cutoff)
+    k_rr = m_rr @ np.linalg.inv(np.eye(4) - math.pi * par.bare_disorder * m_rr)
+    s_rr = conductivity(k_rr[1:, 1:])
+    s_full = s.real - 0.5 * (s_rr + s_rr.T.conj()).real
+    data = {
+        "sigma_xx": ((), float(s_full[0, 0]), {"units": "e^2/h"}),
+        "sigma_xx_RA": ((), float(s[0, 0].real), {"units": "e^2/h"}),
+        "sigma_xy_noncrossing": ((), float(s[0, 1].real), {"units": "e^2/h"}),
+        "dos": ((), nu, {"units": "E0^-1 (hbar v/E0)^-2"}),
+        "K00": ("q", k00, {"units": "E0^-2 (hbar v/E0)^-2"}),
+        "gamma_q": ("q", 2 * math.pi * nu / k00 - 2 * eta, {"units": "E0/hbar"}),
+    }
+    if crossed:
+        c_h = crossed_kernel(model, cutoff=cutoff, eta=eta).hall
+        m0 = M[-1].copy()
+        m0[1, 2] += c_h
+        m0[2, 1] -= c_h
+        K = m0 @ np.linalg.inv(np.eye(4) - math.pi * par.bare_disorder * m0)  # Eq. (11)
+        data["sigma_xy_crossed"] = (
+            (),
+            float(conductivity(K[1:, 1:])[0, 1].real),
+            {"units": "e^2/h"},
+        )
+    ds = xr.Dataset(
+        {k: (dims, v, {"units": u["units"]}) for k, (dims, v, u) in data.items()},
+        coords={"q": ("q", q, {"units": "E0/(hbar v)"})},
+    )
+    ds.attrs.update(
+        eta=float(eta),
+        cutoff=float(cutoff),
+        description="SCBA ladder (Eq. 12, dressed by Eq. 11) at G^R(eps + i eta), G^A(eps - i eta)",
+        units="model units hbar = v = 1",
+    )
+    return ds
+
+
+__all__ = ["broadened_ladder", "rr_kernel"]
