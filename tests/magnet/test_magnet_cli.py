@@ -31,7 +31,9 @@ def test_reference_case_eus_at_45_degrees():
     mx, my, mz = out["m"]
     assert math.degrees(math.acos(mz)) == pytest.approx(87.07, abs=0.01)
     assert my == 0.0 and mx > 0  # x along the field's in-plane projection
-    field = run("fmr-field", "--ms", 1193.7, "--frequency-ghz", 10, "--theta-h", 45, "--format", "json")
+    field = run(
+        "fmr-field", "--ms", 1193.7, "--frequency-ghz", 10, "--theta-h", 45, "--format", "json"
+    )
     assert json.loads(field.stdout)["field_mt"] == pytest.approx(114.29, abs=0.02)
 
 
