@@ -188,6 +188,19 @@ def test_smit_beljers_helper_at_a_minimum_and_at_a_saddle():
         resonance_frequency(mag, zero, [0, 1.0, 0])
 
 
+def test_an_energy_maximum_has_no_resonance():
+    """m = -z against a 2 T field along +z in a film: Zeeman and shape energy both maximal, the
+    curvatures -Ms (B + mu0 Ms) twice by hand (J/m^3), so det H > 0 although m is a maximum: refused."""
+    mag = FilmMagnet(ms=MS)
+    b = np.array([0.0, 0.0, 2.0])
+    h = mag.tangent_hessian(np.array([0.0, 0.0, -1.0]), b)
+    np.testing.assert_allclose(np.linalg.eigvalsh(h), [-(2.0 + MU0 * MS) * MS] * 2, rtol=1e-9)
+    assert math.isnan(smit_beljers_frequency(mag, b, [0.0, 0.0, -1.0]))
+    with pytest.raises(ValueError, match="maximum"):
+        resonance_frequency(mag, b, [0.0, 0.0, -1.0])
+    assert resonance_frequency(mag, b, [0.0, 0.0, 1.0]) > 0  # the minimum, m = +z
+
+
 @pytest.mark.slow
 def test_driven_integration_peaks_at_the_smit_beljers_frequency():
     """Small field drive at 9 frequencies around f0 (alpha = 0.01), nonlinear LLG integrated by

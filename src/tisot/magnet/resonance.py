@@ -28,11 +28,13 @@ SWEEP_POINTS = 160
 def smit_beljers_frequency(magnet: FilmMagnet, field_tesla, m) -> np.ndarray:
     """f = gamma sqrt(det H) / (2 pi Ms) in Hz, Smit & Beljers (1955) (module docstring).
 
-    H is the tangent Hessian of the energy at m (T, (..., 3)); NaN where det H <= 0 (m not a
-    stable minimum). No equilibrium check: the callers check m once, at their boundary.
+    H is the tangent Hessian of the energy at m (T, (..., 3)); NaN where H is not positive
+    definite (det H <= 0: a saddle; det H > 0 with tr H < 0: a maximum), i.e. m not a stable
+    minimum. No equilibrium check: the callers check m once, at their boundary.
     """
-    det = np.linalg.det(magnet.tangent_hessian(m, field_tesla))
-    stable = np.where(det > 0, det, np.nan)
+    h = magnet.tangent_hessian(m, field_tesla)
+    det = np.linalg.det(h)
+    stable = np.where((det > 0) & (np.trace(h, axis1=-2, axis2=-1) > 0), det, np.nan)
     return magnet.gamma * np.sqrt(stable) / (2 * math.pi * magnet.ms)
 
 
@@ -52,7 +54,7 @@ def resonance_frequency(magnet: FilmMagnet, field_tesla, m=None) -> float | np.n
     Raises
     ------
     ValueError
-        if m is not an equilibrium, or not a stable one (det H <= 0).
+        if m is not an equilibrium, or not a stable one (H not positive definite).
     """
     b = np.asarray(finite("field_tesla", field_tesla), dtype=float)
     if b.shape[-1:] != (3,):
@@ -64,7 +66,8 @@ def resonance_frequency(magnet: FilmMagnet, field_tesla, m=None) -> float | np.n
     f = smit_beljers_frequency(magnet, b, m)
     if np.any(np.isnan(f)):
         raise ValueError(
-            "m is not a stable equilibrium (the energy curvature det H <= 0): no resonance"
+            "m is not a stable equilibrium (the energy curvature H is not positive definite: a "
+            "saddle or a maximum): no resonance; pass the minimum, e.g. equilibrium(...).m"
         )
     return float(f) if np.ndim(f) == 0 else f
 
