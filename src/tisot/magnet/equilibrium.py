@@ -213,11 +213,15 @@ def equilibrium(magnet: FilmMagnet, field_tesla, *, m_guess=None) -> Equilibrium
         where = ", ".join(
             f"(theta {f.theta_deg:.1f}, phi {f.phi_deg:.1f}) deg" for f in ties[:3]
         ) + (" ..." if len(ties) > 3 else "")
-        cause = (
-            "at zero applied field E(m) = E(-m)"
-            if not np.any(b)
-            else "the field lies in a symmetry plane of the anisotropy"
-        )
+        if not np.any(b):
+            cause = "at zero applied field E(m) = E(-m)"
+        elif b[0] == b[1] == 0 and magnet.ku_inplane == 0:
+            cause = (
+                "the field is along the normal of an in-plane isotropic film: the minima form a "
+                "cone about z (rotation symmetry)"
+            )
+        else:
+            cause = "the field lies in a symmetry plane of the anisotropy"
         raise ValueError(
             f"the equilibrium is not unique: {len(ties)} degenerate energy minima, m at {where}; "
             f"{cause}. Apply a (tilted) field or pass m_guess to follow one branch"
