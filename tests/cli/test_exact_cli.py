@@ -73,18 +73,20 @@ def test_json_is_the_library_average_for_the_same_seed(tiny_json):
     assert p["random_vectors"] is None  # dense traces use none
 
 
-def test_ladder_comparison_is_tisot_response_at_q_zero(tiny_json):
-    """ladder_sigma_xx = the physical sigma_xx = K_yy (j = e v (sigma x z), Eq. 8) of
-    `tisot response --method ladder` at q = 0 and the same omega: another command's path."""
+def test_ladder_comparison_is_tisot_response_at_q_zero_plus_the_rr_term(tiny_json):
+    """ladder_sigma_xx = Kubo-Streda I = the RA part, the physical K_yy (j = e v (sigma x z),
+    Eq. 8) of `tisot response --method ladder` at q = 0 (another command's path), plus the RR
+    term, whose bare bubble is Re[p_c^2/(p_c^2 - eps^2)]/(2 pi) = 0.166 e^2/h at p_c = 5 eps
+    (by hand; its ladder changes it by O(alpha))."""
     out = json.loads(tiny_json.stdout)
-    w = out["parameters"]["ladder_omega"]
     res = runner.invoke(
         app, ["response", "--method", "ladder", "--alpha", "0.3", "--q", "0,0", "--omega",
-              repr(w), "--format", "json"],
+              "1e-9", "--format", "json"],
     )  # fmt: skip
     assert res.exit_code == 0, res.output
     K_yy = json.loads(res.stdout)["K"]["re"][1][1]
-    assert out["ladder_sigma_xx"]["value"] == pytest.approx(K_yy, rel=1e-9)
+    rr = out["ladder_sigma_xx"]["value"] - K_yy
+    assert rr == pytest.approx(25 / 24 / (2 * 3.141592653589793), rel=0.25)
 
 
 def test_only_ratios_to_the_fermi_energy_enter(tiny_json):
@@ -227,6 +229,14 @@ def test_fermi_surface_json_is_the_library_average_for_the_same_seed(tmp_path):
     saved = load_dataset(path)
     assert float(saved.D_density) == pytest.approx(out["D_density"]["value"], rel=1e-12)
     assert "ladder_sigma_xx" in saved
+    # the equal-broadening comparison: exact at eta = Gamma/4 (no extrapolation) ...
+    for key in ("sigma_xx", "sigma_xy"):
+        v = out[f"{key}_eta_min"]
+        assert v["value"] == pytest.approx(float(ds[f"{key}_at_eta"][0]), rel=1e-12), key
+        assert v["stderr"] == pytest.approx(float(ds[f"{key}_at_eta_err"][0]), rel=1e-12), key
+    # ... and the ladder at the same eta, below its eta -> 0 value (a shorter lifetime)
+    assert 0 < out["ladder_sigma_xx_eta_min"]["value"] < out["ladder_sigma_xx"]["value"]
+    assert out["crossed_sigma_xy_eta_min"]["stderr"] is None
 
 
 @pytest.mark.parametrize(

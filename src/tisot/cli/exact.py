@@ -13,11 +13,9 @@ Model units only: hbar = v = 1, energies in the unit of --energy (as `tisot resp
 
 from __future__ import annotations
 
-import contextlib
 import inspect
 import json
 import math
-import sys
 import warnings
 from pathlib import Path
 from typing import Annotated
@@ -36,7 +34,6 @@ from .options import (
     BIG,
     Alpha,
     DeltaSd,
-    Energy,
     FormatOpt,
     Mz,
     OutputFormat,
@@ -48,6 +45,13 @@ from .options import (
 )
 
 KINDS = ("bastin", "fermi-surface")
+#: --energy of this command: model units only (the shared option also speaks of meV in SI).
+ModelEnergy = Annotated[
+    float,
+    typer.Option(
+        "--energy", help="Fermi energy eps in the energy unit E0 (model units; no SI mode here)."
+    ),
+]
 #: The box side in mean free paths when neither --box-length nor --box-over-ell is given (the
 #: verdicts of docs/beyond-ladder.md and examples/beyond_ladder_fermi.py run at L ~ 8-11 ell),
 #: and the density waves of --kind fermi-surface: q = 2 pi / L, q ell = 0.63, below k_F at any
@@ -57,23 +61,52 @@ DEFAULT_Q_ORDERS = (1,)
 #: More plane-wave states than exact_average could ever hold (it refuses > 4 GB of vectors, i.e.
 #: > ~5e6 states for any method): such a box is refused before its basis is built.
 MAX_STATES = 1.0e7
-#: The ladder's sigma_xx is taken at q = 0 and omega = LADDER_OMEGA_PER_ALPHA * alpha * eps (it
-#: needs omega > 0 at q = 0): omega tau_tr ~ 1e-7, the static limit (as
-#: examples/beyond_ladder_verdict.py at eps = 1).
-LADDER_OMEGA_PER_ALPHA = 1.0e-7
+#: The ladder's references are taken at q = 0 and eta = LADDER_ETA_PER_GAMMA * Gamma (a
+#: broadening, the static limit; response.exact.reference).
+LADDER_ETA_PER_GAMMA = 1.0e-6
 
 
-def _ladder_omega(model) -> float:
-    return LADDER_OMEGA_PER_ALPHA * model.disorder * model.fermi_energy
+def _ladder_eta(model) -> float:
+    from ..response.exact.average import broadening
+
+    return LADDER_ETA_PER_GAMMA * broadening(model)
 
 
 def _ladder_sigma_xx(model, cutoff: float) -> float:
-    """The SCBA ladder's physical sigma_xx (e^2/h) at q = 0, omega -> 0, the same cutoff."""
-    from ..response.analytic import conductivity
-    from ..response.ladder import ladder_response
+    """The SCBA ladder's sigma_xx (e^2/h) at q = 0, eta -> 0, the same cutoff: Kubo-Streda I
+    (RA + RR + AA), the symmetric part of what both kinds trace."""
+    from ..response.exact.reference import broadened_ladder
 
-    K = ladder_response(model, [0.0, 0.0], _ladder_omega(model), cutoff=cutoff)
-    return float(conductivity(K)[0, 0].real)
+    ref = broadened_ladder(model, _ladder_eta(model), cutoff=cutoff, crossed=False)
+    return float(ref.sigma_xx)
+
+
+def _at_smallest_eta(ds, model, cutoff: float) -> dict[str, dict]:
+    """Exact and ladder (+ X + Psi) at the run's smallest eta and smallest q, no extrapolation:
+    the comparison at equal broadening (docs/beyond-ladder.md, section 3b)."""
+    from ..response.exact.reference import broadened_ladder
+
+    e = int(np.argmin(ds.eta.values))
+    ref = broadened_ladder(model, float(ds.eta[e]), ds.q.values[:1], cutoff=cutoff)
+    values = {}
+    for key, name in (("sigma_xx", "sigma_xx"), ("sigma_xy", "sigma_xy"), ("gamma_q", "gamma_q")):
+        v = ds[f"{name}_at_eta"].isel(eta=e)
+        err = ds[f"{name}_at_eta_err"].isel(eta=e)
+        if key == "gamma_q":
+            v, err = v.isel(q=0), err.isel(q=0)
+        values[f"{key}_eta_min"] = {
+            "value": float(v),
+            "stderr": float(err),
+            "units": v.attrs["units"],
+        }
+    for key, src in (
+        ("ladder_sigma_xx_eta_min", ref.sigma_xx),
+        ("ladder_sigma_xy_eta_min", ref.sigma_xy_noncrossing),
+        ("crossed_sigma_xy_eta_min", ref.sigma_xy_crossed),
+        ("ladder_gamma_q_eta_min", ref.gamma_q.isel(q=0)),
+    ):
+        values[key] = {"value": float(src), "stderr": None, "units": src.attrs["units"]}
+    return values
 
 
 def _check_states(model, L: float, cutoff: float, box_flag: str) -> None:
@@ -227,10 +260,13 @@ def _fermi_values(ds, ladder_sxx: float) -> dict[str, dict]:
 _NOTES = {
     "bastin": "sigma_long = (sigma_xx + sigma_yy)/2, sigma_hall = (sigma_xy - sigma_yx)/2; "
     "D = sigma_long/(2 pi nu) (Einstein relation); ladder_sigma_xx: SCBA noncrossing ladder at "
-    "q = 0, the same Hamiltonian (no Fermi sea)",
-    "fermi-surface": "eta -> 0 by lines in eta: sigma_xx = (xx + yy)/2, sigma_xy = (xy - yx)/2 "
-    "(Kubo-Streda I, no Fermi sea), dos0 = nu; D_density from the density response at the "
-    "smallest q, D_einstein = sigma_xx/(2 pi nu); ladder_sigma_xx: SCBA noncrossing ladder at q = 0",
+    "q = 0, the same Hamiltonian, Kubo-Streda I (RA + RR; the Fermi sea adds to sigma_xy only)",
+    "fermi-surface": "eta -> 0 by lines in eta (biased low, ~ sigma/(1 + 2 eta tau_tr)): "
+    "sigma_xx = (xx + yy)/2, sigma_xy = (xy - yx)/2 (Kubo-Streda I, no Fermi sea), dos0 = nu; "
+    "D_density from the density response at the smallest q, D_einstein = sigma_xx/(2 pi nu); "
+    "ladder_sigma_xx: SCBA ladder at q = 0, Kubo-Streda I. *_eta_min: exact and ladder at the "
+    "smallest eta and q (no extrapolation: the fair comparison), gamma_q = 2 pi nu/K00 - 2 eta; "
+    "crossed: ladder + X + Psi",
 }
 _SHOWN = {
     "bastin": ("box_over_ell", "box_length", "basis_size", "moments", "resolution_over_gamma",
@@ -279,7 +315,7 @@ def _parameters(ds, model, kind: str) -> dict:
         "random_vectors": None if dense else int(a["random_vectors"]),
         "cutoff": a["cutoff_over_eps"],
         "seed": int(a["seed"]),
-        "ladder_omega": _ladder_omega(model),
+        "ladder_eta": _ladder_eta(model),
         "units": "hbar = v = 1, energies in the unit of --energy",
     }
 
@@ -307,7 +343,7 @@ def _print_table(values: dict, params: dict, kind: str) -> None:
 
 @app.command()
 def exact(
-    energy: Energy = 1.0,
+    energy: ModelEnergy = 1.0,
     delta_sd: DeltaSd = 0.3,
     mz: Mz = 1.0,
     alpha: Alpha = 0.2,
@@ -446,9 +482,7 @@ def exact(
                 options["moments"] = moments
             else:
                 from ..response.exact.fermi import exact_fermi_surface as average
-            # the library draws its progress bar on rich's default console (stdout); stdout is
-            # this command's result, so the bar goes to stderr
-            with numerics("the exact average", inputs), contextlib.redirect_stdout(sys.stderr):
+            with numerics("the exact average", inputs):  # the library's bar goes to stderr
                 try:
                     ds = average(
                         model,
@@ -463,7 +497,9 @@ def exact(
                 except ValueError as err:
                     raise ValueError(_box_context(in_flag_names(str(err), names), model)) from None
                 ladder_sxx = _ladder_sigma_xx(model, cutoff)
-            values = (_bastin_values if kind == "bastin" else _fermi_values)(ds, ladder_sxx)
+                values = (_bastin_values if kind == "bastin" else _fermi_values)(ds, ladder_sxx)
+                if kind == "fermi-surface":
+                    values |= _at_smallest_eta(ds, model, cutoff)
             for key, v in values.items():
                 finite_result(key, [v["value"], v["stderr"] or 0.0], inputs)
             params = _parameters(ds, model, kind)
@@ -473,8 +509,8 @@ def exact(
                 ds["ladder_sigma_xx"] = (
                     (),
                     ladder_sxx,
-                    {"units": "e^2/h", "long_name": "SCBA ladder sigma_xx at q = 0, omega = "
-                     f"{_ladder_omega(model):.3g} (noncrossing, no Fermi sea)"},
+                    {"units": "e^2/h", "long_name": "SCBA ladder sigma_xx at q = 0, eta = "
+                     f"{_ladder_eta(model):.3g} (noncrossing, Kubo-Streda I: RA + RR)"},
                 )  # fmt: skip
                 save_dataset(ds, out)
         except (ValueError, RuntimeError) as err:  # RuntimeError: the SCBA did not converge

@@ -82,3 +82,34 @@ def fermi_table(ds: xr.Dataset | None = None, kind: str = "verdict") -> str:
             f"{pm(f['D_einstein'], f['D_einstein_err'])} | {f['ladder_D_einstein']:.3f} |"
         )
     return "\n".join(lines)
+
+
+def equal_eta_table(ds: xr.Dataset | None = None, kind: str | None = "verdict") -> str:
+    """The verdict at equal broadening: exact / ladder at each eta and q of the runs of ``kind``
+    (None: all), no extrapolation. The ladder side is
+    :func:`tisot.response.exact.reference.broadened_ladder` (sigma_xx as Kubo-Streda I)."""
+    ds = load_verdict(FERMI_FILE) if ds is None else ds
+    if ds is None or "sigma_xx_at_eta" not in ds:
+        return ""
+    v = ds if kind is None else ds.where(ds.kind == kind, drop=True)
+    lines = [
+        "| α | L/ℓ | trace | samples | η/Γ | σ_xx exact / ladder | σ_xy^I exact | "
+        "ladder + X + Ψ | noncrossing | qℓ | Γ_q exact / ladder |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for i in range(v.sizes["run"]):
+        r = v.isel(run=i)
+        for e in range(int(r.n_eta)):
+            x = r.isel(eta_index=e, q_order=0)
+            ratio = float(x.sigma_xx_at_eta / x.ladder_sigma_xx_at_eta)
+            g = float(x.gamma_q_at_eta / x.ladder_gamma_q_at_eta)
+            lines.append(
+                f"| {float(r.alpha):.2f} | {float(r.box_over_ell):.0f} | {r.trace.values!s} | "
+                f"{int(r.realisations)} | {float(x.eta_over_gamma):.3f} | {ratio:.3f} ± "
+                f"{ratio * float(x.sigma_xx_at_eta_err / x.sigma_xx_at_eta):.3f} | "
+                f"{float(x.sigma_xy_at_eta):.3f} ± {float(x.sigma_xy_at_eta_err):.3f} | "
+                f"{float(x.crossed_sigma_xy_at_eta):.3f} | {float(x.ladder_sigma_xy_at_eta):.3f} | "
+                f"{float(x.q_value * r.ell):.2f} | {g:.3f} ± "
+                f"{g * float(x.gamma_q_at_eta_err / x.gamma_q_at_eta):.3f} |"
+            )
+    return "\n".join(lines)
