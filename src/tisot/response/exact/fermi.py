@@ -455,7 +455,11 @@ def summarise(ds):
         "sigma_xy": ((), val[1], {**S, "long_name": "(xy - yx)/2, eta -> 0"}),
         "dos0": ((), val[2], {**nu_units, "long_name": "eta -> 0"}),
         "D_einstein": ((), val[3], {**D, "long_name": "sigma_xx / 2 pi nu"}),
-        "gamma_q": (("q",), val[4 : 4 + nq], {"units": "E0", "long_name": "density relaxation"}),
+        "gamma_q": (
+            ("q",),
+            val[4 : 4 + nq],
+            {"units": "E0/hbar", "long_name": "density relaxation"},
+        ),
         "D_q": (("q",), val[4 + nq :], {**D, "long_name": "gamma_q / q^2"}),
         "D_density": ((), val[4 + nq], {**D, "long_name": "gamma_q / q^2 at the smallest q"}),
     }
@@ -469,7 +473,7 @@ def summarise(ds):
         "D_density": err[4 + nq],
     }
     for j, (k, attrs) in enumerate(
-        [("sigma_xx", S), ("sigma_xy", S), ("dos", nu_units), ("gamma_q", {"units": "E0"})]
+        [("sigma_xx", S), ("sigma_xy", S), ("dos", nu_units), ("gamma_q", {"units": "E0/hbar"})]
     ):
         dims = ("eta", "q") if k == "gamma_q" else ("eta",)
         cols = slice(3, None) if k == "gamma_q" else j
