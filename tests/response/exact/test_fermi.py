@@ -176,3 +176,15 @@ def test_bad_input_names_the_parameter(kwargs, name):
     args = {"box_length": 5.0 * m.mean_free_path, "realisations": 2, "method": "dense"} | kwargs
     with pytest.raises(ValueError, match=name):
         fermi.exact_fermi_surface(m, **args)
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_a_series_beyond_the_term_cap_is_refused_before_it_runs():
+    """eta = 1e-7 Gamma needs ~10^8 Chebyshev terms: refused after the spectral bounds (cheap),
+    naming the flag to raise."""
+    m = SurfaceModel(fermi_energy=1.0, exchange_energy=0.3, disorder=0.3)
+    with pytest.raises(ValueError, match="raise eta_over_gamma"):
+        fermi.exact_fermi_surface(
+            m, box_length=12 * m.mean_free_path, eta_over_gamma=(1e-7,), q_orders=(1,),
+            realisations=2, method="kpm",
+        )  # fmt: skip

@@ -79,6 +79,10 @@ def resolvent_coefficients(n_moments: int, energy: complex, scale: float, shift:
     return np.where(n == 0, 1.0, 2.0) * t**n / (root * scale)
 
 
+#: Chebyshev terms above which a streamed sample is refused (~ hours per sample at 10^4 states).
+MAX_TERMS = 10**6
+
+
 def moments_for(eta: float, energy: float, scale: float, shift: float, tol: float) -> int:
     """Terms N with |t|^N <= tol for the resolvent at energy - i eta (the series' remainder)."""
     t, _ = _series_ratio(energy - 1j * eta, scale, shift)
@@ -154,6 +158,11 @@ def sample_fermi_surface(box, potential, fermi, etas, qs, starts, *, tol=1e-5, w
     scale, shift = (hi - lo) / 2, (hi + lo) / 2
     etas = np.asarray(etas, dtype=float)
     N = moments_for(float(etas.min()), fermi, scale, shift, tol)
+    if N > MAX_TERMS:
+        raise ValueError(
+            f"the resolvent series needs {N:.3g} terms (~ spectral width / eta x log(1/tol)) at "
+            f"eta = {etas.min():.3g}, more than {MAX_TERMS:.0e}: raise eta_over_gamma or tol"
+        )
     coef = np.array([resolvent_coefficients(N, fermi - 1j * eta, scale, shift) for eta in etas])
     blocks = [starts, starts @ VX.T, starts @ VY.T, *(apply_rho(starts, t) for t in targets)]
     s0 = np.concatenate(blocks)
@@ -322,7 +331,9 @@ def exact_fermi_surface(
             "raise box_length"
         )
     R, n = int(random_vectors), int(realisations)
-    nbytes = 2 * len(etas) * (3 + len(qs)) * R * box.size * 16
+    # A and R per eta, and the FFT's three grid-sized temporaries per start vector (box.apply)
+    n_start = (3 + len(qs)) * R
+    nbytes = 2 * len(etas) * n_start * box.size * 16 + 3 * n_start * box.grid**2 * 2 * 16
     if method == "dense":
         nbytes = 8 * box.size**2 * 16
     if nbytes > 4e9:
