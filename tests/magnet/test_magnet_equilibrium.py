@@ -62,7 +62,7 @@ def test_normal_field_above_meff_saturates_along_z():
 def test_normal_field_below_meff_is_a_cone_of_degenerate_minima():
     """cos(theta) = B / mu0 Meff for any phi: ambiguous unless a branch is given."""
     b = field_vector(0.6, 0.0)
-    with pytest.raises(ValueError, match="not unique.*cone about z"):
+    with pytest.raises(ValueError, match=r"not unique.*cone about z"):
         equilibrium(EASY_PLANE, b)
     eq = equilibrium(EASY_PLANE, b, m_guess=(1.0, 1.0, 0.1))
     assert eq.m[2] == pytest.approx(0.6 / MU0MEFF, abs=1e-10)
