@@ -446,8 +446,8 @@ def _report(fig3_ds, eq19_ds, eq17, table, files, attrs) -> str:
     if fermi:
         parts += [
             "",
-            "The same runs extrapolated to η → 0 (a guide only: the line is low by ~15 % on σ, "
-            "σ(η) ≈ σ/(1 + 2ητ_tr)), with D also from the Einstein relation:",
+            "The Fermi-surface runs extrapolated to η → 0 (a guide only: the line is low by "
+            "~15 % on σ, σ(η) ≈ σ/(1 + 2ητ_tr)), with D also from the Einstein relation:",
             "",
             fermi,
         ]
