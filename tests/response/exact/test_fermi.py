@@ -110,25 +110,31 @@ def test_line_extrapolation_and_jackknife_by_hand():
 
 
 def test_summarise_at_each_eta_reads_a_diffusion_pole_by_hand():
-    """Raw data built by hand: sigma = [[1, 0.2], [-0.2, 1]] (e^2/h) in every sample, nu = 0.16,
-    K00 = 2 pi nu / (D q^2 + 2 eta) with D = 0.7: per eta, sigma_xx = 1, sigma_xy = 0.2,
-    gamma_q = D q^2, with no sample-to-sample spread (errors 0)."""
+    """Raw data built by hand: sigma = [[s, h], [-h, s]] with s = 1 + 0.1 k - eta (sample k,
+    eta-dependent), h = 0.2, nu = 0.16, K00 = 2 pi nu / (D q^2 + 2 eta) with D = 0.7: per eta,
+    sigma_xx = 1 + 0.2 - eta (the mean of k = 0..4 is 2) with the standard error std/sqrt(n) of
+    0.1 k, sigma_xy = 0.2, gamma_q = D q^2 exactly (no spread)."""
     import xarray as xr
 
     etas, q, D, nu = np.array([0.05, 0.1]), np.array([0.2, 0.4]), 0.7, 0.16
     n = 5
-    sigma = np.broadcast_to(np.array([[1.0, 0.2], [-0.2, 1.0]]), (n, 2, 2, 2))
+    k = np.arange(n)
+    s = 1 + 0.1 * k[:, None] - etas[None, :]  # (realisation, eta)
+    sigma = np.zeros((n, 2, 2, 2))
+    sigma[..., 0, 0] = sigma[..., 1, 1] = s
+    sigma[..., 0, 1], sigma[..., 1, 0] = 0.2, -0.2
     k00 = 2 * math.pi * nu / (D * q[None, :] ** 2 + 2 * etas[:, None])
     ds = xr.Dataset(
         {
-            "sigma": (("realisation", "eta", "i", "j"), sigma.copy()),
+            "sigma": (("realisation", "eta", "i", "j"), sigma),
             "dos": (("realisation", "eta"), np.full((n, 2), nu)),
             "K00": (("realisation", "eta", "q"), np.broadcast_to(k00, (n, 2, 2)).copy()),
         },
         coords={"eta": etas, "q": q},
     )
     out = fermi.summarise(ds)
-    np.testing.assert_allclose(out.sigma_xx_at_eta, [1.0, 1.0])
+    np.testing.assert_allclose(out.sigma_xx_at_eta, 1.2 - etas)
+    np.testing.assert_allclose(out.sigma_xx_at_eta_err, np.std(0.1 * k, ddof=1) / math.sqrt(n))
     np.testing.assert_allclose(out.sigma_xy_at_eta, [0.2, 0.2])
     np.testing.assert_allclose(out.dos_at_eta, [nu, nu])
     np.testing.assert_allclose(out.gamma_q_at_eta, np.broadcast_to(D * q**2, (2, 2)), rtol=1e-12)
