@@ -36,7 +36,7 @@ def verdict_table(ds: xr.Dataset | None = None, kind: str = "verdict") -> str:
     v = ds.where(ds.kind == kind, drop=True)
     lines = [
         "| α | L/ℓ | N | resolution/Γ | samples | σ_xx exact | σ_xx ladder | σ_xy exact | "
-        "ladder + X + Ψ | noncrossing | Eq. (9) | D exact | D ladder |",
+        "ladder + X + Ψ | noncrossing | Eq. (9) | D Einstein exact | D Einstein ladder |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for i in range(v.sizes["run"]):
@@ -97,7 +97,10 @@ def equal_eta_table(ds: xr.Dataset | None = None, kind: str | None = "verdict") 
         "ladder + X + Ψ | noncrossing | qℓ | Γ_q exact / ladder |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for i in range(v.sizes["run"]):
+    order = sorted(
+        range(v.sizes["run"]), key=lambda i: (-float(v.alpha[i]), float(v.box_over_ell[i]))
+    )
+    for i in order:  # by alpha, then box
         r = v.isel(run=i)
         for e in range(int(r.n_eta)):
             x = r.isel(eta_index=e, q_order=0)
