@@ -167,7 +167,10 @@ def plot():
         fmt="o",
         label="exact average",
     )
-    ax[0].plot(grid, [t["ladder_sigma_xx"] / t["sigma0"] for t in th], label="SCBA ladder")
+    ax[0].plot(grid, [t["ladder_sigma_xx"] / t["sigma0"] for t in th], label="SCBA ladder, RA + RR")
+    ax[0].plot(
+        grid, [t["ladder_sigma_xx_RA"] / t["sigma0"] for t in th], "--", label="RA part (Eq. 8)"
+    )
     ax[0].axhline(1, color="k", lw=0.8, ls=":", label="Eq. (9) sigma0")
     ax[0].set(xlabel="alpha", ylabel="sigma_xx / sigma0")
     ax[1].errorbar(a, v.exact_sigma_xy, v.exact_sigma_xy_err, fmt="o", label="exact average")
@@ -186,9 +189,9 @@ def plot():
     ax[2].errorbar(
         a, v.exact_D / v.paper_D, v.exact_D_err / v.paper_D, fmt="o", label="exact (Einstein)"
     )
-    ax[2].plot(grid, [t["ladder_D"] / t["paper_D"] for t in th], label="SCBA ladder")
+    ax[2].plot(grid, [t["ladder_D"] / t["paper_D"] for t in th], label="SCBA ladder (Einstein)")
     ax[2].axhline(1, color="k", lw=0.8, ls=":", label="paper's D")
-    ax[2].set(xlabel="alpha", ylabel="D / D_paper")
+    ax[2].set(xlabel="alpha", ylabel="sigma_xx / (2 pi nu D_paper)")
     for x in ax:
         x.legend(fontsize=7)
     fig.suptitle("eps = 1, Delta_z = 0.3, p_c = 5 eps: exact disorder average vs theory")
