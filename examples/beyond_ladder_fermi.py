@@ -264,7 +264,17 @@ def plot():
     ax[0].axhline(1, color="k", lw=0.8, ls=":")
     ax[0].set(xlabel="alpha", ylabel="sigma_xx exact / ladder, equal eta", xscale="log")
     ax[0].legend(fontsize=7)
-    ax[1].errorbar(a, x.sigma_xy_at_eta, x.sigma_xy_at_eta_err, fmt="o", label="exact (I), eta_min")
+    for trace, fmt in (("dense", "o"), ("kpm", "D")):
+        t = x.where(x.trace == trace, drop=True)
+        ax[1].errorbar(
+            t.alpha,
+            t.sigma_xy_at_eta,
+            t.sigma_xy_at_eta_err,
+            fmt=fmt,
+            mfc="none" if trace == "kpm" else None,
+            color="C0",
+            label=f"exact (I), {trace}, eta_min",
+        )
     ax[1].plot(a, x.crossed_sigma_xy_at_eta, "s-", color="C1", label="ladder + X + Psi, eta_min")
     ax[1].plot(a, x.ladder_sigma_xy_at_eta, "^-", color="C2", label="noncrossing, eta_min")
     ax[1].plot(a, v.crossed_sigma_xy, "s:", color="C1", mfc="none", label="ladder + X + Psi, eta 0")

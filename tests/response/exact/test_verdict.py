@@ -1,6 +1,7 @@
 """The shipped verdict data: complete, with error bars, and what it says about the Hall value."""
 
 import numpy as np
+import pytest
 
 from tisot.response.exact.verdict import load_verdict, verdict_table
 
@@ -26,11 +27,9 @@ def test_exact_hall_value_rules_out_the_noncrossing_one():
 
 
 def test_shipped_fermi_surface_verdict():
-    """The Fermi-surface verdict: error bars and convergence parameters present; the density
-    response's D within 10 % of the ladder's own RA density correlator at the same q at every
-    alpha (what docs/beyond-ladder.md section 3b states); the dense rows rule out the
-    noncrossing Hall value by > 4 error bars."""
-    from tisot.response.exact.verdict import FERMI_FILE, fermi_table
+    """The Fermi-surface runs: error bars and convergence parameters present, per eta and
+    extrapolated; the table has a row per run."""
+    from tisot.response.exact.verdict import FERMI_FILE, equal_eta_table, fermi_table
 
     ds = load_verdict(FERMI_FILE)
     assert ds is not None, "src/tisot/data/beyond_ladder_fermi.nc is missing"
@@ -39,21 +38,98 @@ def test_shipped_fermi_surface_verdict():
     for key in ("sigma_xx_err", "sigma_xy_err", "D_einstein_err"):
         assert np.all(v[key] > 0)
     assert np.all(v.D_q_err.isel(q_order=0) > 0)
-    ratio = v.D_q.isel(q_order=0) / v.ladder_D_q.isel(q_order=0)
-    assert np.all(np.abs(ratio - 1) < 0.1)
-    dense = v.where(v.trace == "dense", drop=True)
-    assert np.all((dense.ladder_sigma_xy - dense.sigma_xy) / dense.sigma_xy_err > 4)
+    first = v.isel(eta_index=0, q_order=0)  # shorter runs are NaN-padded beyond their size
+    for key in ("sigma_xx_at_eta_err", "sigma_xy_at_eta_err", "gamma_q_at_eta_err"):
+        assert np.all(first[key] > 0)
     assert fermi_table(ds).count("\n") == 1 + v.sizes["run"]
+    assert equal_eta_table(ds).count("\n") == 1 + int(v.n_eta.sum())
+
+
+def fermi_runs():
+    from tisot.response.exact.verdict import FERMI_FILE
+
+    ds = load_verdict(FERMI_FILE)
+    return ds.where(ds.kind == "verdict", drop=True).isel(eta_index=0, q_order=0)
+
+
+def test_fermi_surface_sigma_xx_and_density_relaxation_agree_with_the_ladder_at_equal_eta():
+    """What docs/beyond-ladder.md section 3b states, at the smallest eta (Gamma/4) and q = 2 pi/L:
+    the exact sigma_xx (Kubo-Streda I) within 2 error bars + 5 % of the ladder's Kubo-Streda I,
+    and the density relaxation rate Gamma_q within 2 error bars + 3 % at alpha <= 0.1 (+ 9 % at
+    alpha = 0.2, the ladder's O(alpha) correction there)."""
+    x = fermi_runs()
+    s = x.sigma_xx_at_eta / x.ladder_sigma_xx_at_eta
+    assert np.all(np.abs(s - 1) < 0.05 + 2 * s * x.sigma_xx_at_eta_err / x.sigma_xx_at_eta)
+    g = x.gamma_q_at_eta / x.ladder_gamma_q_at_eta
+    slack = np.where(x.alpha > 0.15, 0.09, 0.03)
+    assert np.all(np.abs(g - 1) < slack + 2 * g * x.gamma_q_at_eta_err / x.gamma_q_at_eta)
+
+
+def test_fermi_surface_hall_value_is_the_crossed_one_not_the_noncrossing_one():
+    """Dense (noiseless-trace) rows at the same eta: the exact sigma_xy^I lies > 4 error bars
+    below the noncrossing ladder at every alpha, and at alpha <= 0.1 (where the two ladder values
+    are well apart) less than half as far from ladder + X + Psi as from the noncrossing value."""
+    x = fermi_runs()
+    d = x.where(x.trace == "dense", drop=True)
+    assert set(np.round(d.alpha.values, 3)) >= {0.2, 0.1, 0.05}
+    assert np.all((d.ladder_sigma_xy_at_eta - d.sigma_xy_at_eta) / d.sigma_xy_at_eta_err > 4)
+    small = d.where(d.alpha <= 0.1, drop=True)
+    to_crossed = np.abs(small.crossed_sigma_xy_at_eta - small.sigma_xy_at_eta)
+    assert np.all(to_crossed < 0.5 * np.abs(small.ladder_sigma_xy_at_eta - small.sigma_xy_at_eta))
+
+
+def test_shipped_raw_fermi_data_give_the_shipped_estimates():
+    """The shipped per-realisation traces, summarised again, give the shipped per-eta values."""
+    import xarray as xr
+
+    from tisot.response.exact.fermi import summarise
+    from tisot.response.exact.verdict import FERMI_FILE
+
+    ds = load_verdict(FERMI_FILE)
+    r = ds.isel(run=0)
+    n, ne, nq = int(r.realisations), int(r.n_eta), int(np.isfinite(r.q_value).sum())
+    raw = xr.Dataset(
+        {
+            "sigma": (("realisation", "eta", "i", "j"), r.raw_sigma.values[:n, :ne]),
+            "dos": (("realisation", "eta"), r.raw_dos.values[:n, :ne]),
+            "K00": (("realisation", "eta", "q"), r.raw_K00.values[:n, :ne, :nq]),
+        },
+        coords={"eta": r.eta_value.values[:ne], "q": r.q_value.values[:nq]},
+    )
+    out = summarise(raw)
+    np.testing.assert_allclose(out.sigma_xy_at_eta, r.sigma_xy_at_eta[:ne], rtol=1e-12)
+    np.testing.assert_allclose(out.gamma_q_at_eta, r.gamma_q_at_eta[:ne, :nq], rtol=1e-12)
+    assert float(out.sigma_xx) == pytest.approx(float(r.sigma_xx), rel=1e-12)
+
+
+def test_shipped_equal_eta_ladder_is_the_current_code():
+    """The ladder columns at eta were computed by response.exact.reference as it is now."""
+    import warnings
+
+    from tisot.model import SurfaceModel
+    from tisot.response.exact.reference import broadened_ladder
+
+    r = fermi_runs().isel(run=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m = SurfaceModel(fermi_energy=1.0, exchange_energy=0.3, disorder=float(r.alpha))
+    ref = broadened_ladder(m, float(r.eta_value), [float(r.q_value)])
+    assert float(ref.sigma_xx) == pytest.approx(float(r.ladder_sigma_xx_at_eta), rel=1e-9)
+    assert float(ref.sigma_xy_crossed) == pytest.approx(float(r.crossed_sigma_xy_at_eta), rel=1e-9)
+    assert float(ref.gamma_q[0]) == pytest.approx(float(r.ladder_gamma_q_at_eta), rel=1e-9)
 
 
 def test_shipped_kubo_bastin_sigma_xx_agrees_with_the_ladder_once_rr_is_counted():
     """Section 3: the ladder column is Kubo-Streda I, its RA part plus the RR + AA term, whose
-    bare bubble is p_c^2/(2 pi (p_c^2 - eps^2)) = 0.166 e^2/h by hand (its ladder: O(alpha)).
-    With it the exact sigma_xx agrees within 2 error bars plus the Jackson resolution's bias
-    (which lowers sigma_xx by ~8 % at resolution/Gamma ~ 0.25)."""
+    bare bubble is Re[p_c^2/(2 pi (p_c^2 - z))] ~ 0.165 e^2/h (its ladder: 0.150 at alpha = 0.2).
+    With it the exact sigma_xx agrees within 2 error bars + 5 %, one-sidedly widened below by
+    the Jackson resolution's bias (it only lowers sigma_xx, by ~0.35 resolution/Gamma: alpha =
+    0.2 scan, 0.78, 0.90, 0.96 at resolution/Gamma = 0.56, 0.28, 0.14)."""
     ds = load_verdict()
     rr = ds.ladder_sigma_xx - ds.ladder_sigma_xx_RA
-    np.testing.assert_allclose(rr, 25 / 24 / (2 * np.pi), rtol=0.15)
+    assert np.all((rr > 0.13) & (rr < 25 / 24 / (2 * np.pi)))  # below the bare bubble
     v = ds.where(ds.kind == "verdict", drop=True)
     ratio = v.exact_sigma_xx / v.ladder_sigma_xx
-    assert np.all(np.abs(ratio - 1) < 0.1 + 2 * v.exact_sigma_xx_err / v.ladder_sigma_xx)
+    err = 2 * v.exact_sigma_xx_err / v.ladder_sigma_xx + 0.05
+    assert np.all(ratio < 1 + err)
+    assert np.all(ratio > 1 - 0.35 * v.resolution / v.gamma - err)
