@@ -118,3 +118,11 @@ def test_bad_eta_is_refused(model, eta):
 def test_bad_q_is_refused(model):
     with pytest.raises(ValueError, match="q must"):
         broadened_ladder(model, 0.01, [0.0])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "name"), [({"cutoff": -1.0}, "cutoff"), ({"rtol": 1.5}, "rtol")]
+)
+def test_bad_options_are_refused_by_name(model, kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        broadened_ladder(model, 0.01, **kwargs)

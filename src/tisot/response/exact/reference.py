@@ -35,7 +35,14 @@ from ...model.surface import SurfaceModel
 from .._ladder_kernel import TRACE4
 from ..analytic import conductivity
 from ..crossed import crossed_kernel
-from ..ladder import FIRST_ANGLES, MAX_ANGLES, _kernel_M, surface_parameters
+from ..ladder import (
+    FIRST_ANGLES,
+    MAX_ANGLES,
+    _check_options,
+    _kernel_M,
+    _report,
+    surface_parameters,
+)
 from ..selfenergy import green_parameters, log_integral
 
 
@@ -74,11 +81,13 @@ def broadened_ladder(
     q = np.atleast_1d(np.asarray(q, dtype=float))
     if q.size and not (np.all(np.isfinite(q)) and np.all(q > 0)):
         raise ValueError(f"q must be finite and > 0 (model units), got {q.tolist()!r}")
+    _check_options(rtol, cutoff, "renormalised", "scba")
     par = surface_parameters(model, cutoff)
     points = np.array([[x, 0.0] for x in q] + [[0.0, 0.0]])
-    M, K4, _, _ = _kernel_M(
+    M, K4, err, angles = _kernel_M(
         par, points, np.zeros(len(points)), FIRST_ANGLES, rtol, MAX_ANGLES, eta=eta
     )
+    _report(err, angles, rtol, "K")  # LadderAccuracyWarning where rtol was not reached
     nu = float(K4[-1, 0, 0].real) * eta / math.pi  # Ward identity at q = 0
     k00 = K4[:-1, 0, 0].real
     s = conductivity(K4[-1, 1:, 1:])
