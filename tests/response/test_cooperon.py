@@ -1,0 +1,90 @@
+"""The Cooperon and diffuson pair spectra (response.cooperon) against the ladder's closed forms,
+time reversal, the Ward identity and the band-projected alpha -> 0 limit."""
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+from tisot.model import SurfaceModel
+from tisot.response.cooperon import pair_spectrum, projected_cooperon_gaps
+from tisot.response.exact.average import broadening
+from tisot.response.ladder import FIRST_ANGLES, MAX_ANGLES, _kernel_M, surface_parameters
+
+
+def as_set(z):
+    """Eigenvalues in a fixed order: complex-conjugate pairs share a real part up to rounding."""
+    z = np.asarray(z)
+    return z[np.lexsort((z.imag, np.round(z.real, 9)))]
+
+
+def model(alpha, dz=0.3):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # RegimeWarning at alpha > 0.1
+        return SurfaceModel(fermi_energy=1.0, exchange_energy=dz, disorder=alpha)
+
+
+@pytest.mark.parametrize("alpha, ratio", [(0.1, 0.25), (0.2, 0.05)])
+def test_diffuson_is_the_ladder_kernel(alpha, ratio):
+    """Eigenvalues of pi alpha M(q = 0) of Eq. (12), from the ladder's own closed forms."""
+    m = model(alpha)
+    eta = ratio * broadening(m)
+    par = surface_parameters(m, 5.0)
+    M = _kernel_M(par, np.zeros((1, 2)), np.zeros(1), FIRST_ANGLES, 1e-10, MAX_ANGLES, eta=eta)[0]
+    lam = np.linalg.eigvals(math.pi * par.bare_disorder * M[0])
+    got = as_set(pair_spectrum(m, eta).diffuson)
+    np.testing.assert_allclose(got, as_set(lam), atol=1e-8)
+
+
+def test_ward_identity_and_lifetime():
+    """The slowest diffuson mode relaxes at 2 eta; tau_eta -> tau = 1/2 Gamma as eta, alpha -> 0."""
+    m = model(0.01)
+    s = pair_spectrum(m, 1e-3 * broadening(m))
+    assert s.tau * 2 * broadening(m) == pytest.approx(1.0, abs=5e-3)
+    s2 = pair_spectrum(m, 2e-3 * broadening(m))
+    # 1 - lambda_D is linear in eta through the origin (no mass)
+    ratio = (1 - s2.diffuson[0].real) / (1 - s.diffuson[0].real)
+    assert ratio == pytest.approx(2.0, rel=2e-3)
+
+
+@pytest.mark.parametrize("alpha", [0.05, 0.2])
+def test_time_reversal_makes_the_cooperon_massless(alpha):
+    """Delta_z = 0: G^A(-k)^T = s_y G^A(k) s_y, so the Cooperon's spectrum is the diffuson's."""
+    m = model(alpha, dz=0.0)
+    s = pair_spectrum(m, 0.1 * broadening(m))
+    np.testing.assert_allclose(as_set(s.cooperon), as_set(s.diffuson), atol=1e-10)
+    assert abs(s.mass) < 1e-10 * broadening(m)
+
+
+@pytest.mark.parametrize("x", [0.3, 0.6])
+def test_band_projected_limit(x):
+    """alpha -> 0: 1 - lambda of the three Fermi-surface modes -> the spinor-overlap values
+    2x^2/(1 + x^2), (1 -+ x)^2/2(1 + x^2), with an error that falls with alpha."""
+    expected = projected_cooperon_gaps(x)
+    errors = []
+    for alpha in (0.02, 0.005):
+        m = model(alpha, dz=x)
+        s = pair_spectrum(m, 1e-3 * broadening(m))
+        gaps = np.sort(1 - s.cooperon.real)[:3] - (1 - s.diffuson[0].real)
+        errors.append(np.max(np.abs(gaps - expected)))
+    assert errors[1] < 0.01
+    assert errors[1] < 0.6 * errors[0]
+    # the mass in units of Gamma: 2 min(gaps); x = 0.3: 2 * 2 (0.09)/1.09 = 0.330
+    m = model(0.005, dz=x)
+    assert pair_spectrum(m, 1e-3 * broadening(m)).mass / broadening(m) == pytest.approx(
+        2 * expected[0], abs=0.02
+    )
+
+
+def test_quadrature_converged():
+    m = model(0.05)
+    a = pair_spectrum(m, 0.25 * broadening(m))
+    b = pair_spectrum(m, 0.25 * broadening(m), nodes=96)
+    np.testing.assert_allclose(a.cooperon, b.cooperon, atol=1e-9)
+
+
+@pytest.mark.parametrize("eta", [0.0, -1.0, float("nan")])
+def test_bad_eta(eta):
+    with pytest.raises(ValueError, match="eta"):
+        pair_spectrum(model(0.1), eta)
