@@ -1,6 +1,7 @@
 """The Cooperon and diffuson pair spectra (response.cooperon) against the ladder's closed forms,
 time reversal, the Ward identity and the band-projected alpha -> 0 limit."""
 
+import itertools
 import math
 import warnings
 
@@ -8,7 +9,8 @@ import numpy as np
 import pytest
 
 from tisot.model import SurfaceModel
-from tisot.response.cooperon import pair_spectrum, projected_cooperon_gaps
+from tisot.response.cooperon import cooperon_series, pair_spectrum, projected_cooperon_gaps
+from tisot.response.crossed import crossed_kernel
 from tisot.response.exact.average import broadening
 from tisot.response.ladder import FIRST_ANGLES, MAX_ANGLES, _kernel_M, surface_parameters
 
@@ -88,3 +90,65 @@ def test_quadrature_converged():
 def test_bad_eta(eta):
     with pytest.raises(ValueError, match="eta"):
         pair_spectrum(model(0.1), eta)
+
+
+# --- the maximally crossed series beyond X and Psi (cooperon_series) ---------------------------
+
+CURRENT = np.s_[1:3, 1:3]
+
+
+def test_series_first_terms_are_x_and_psi():
+    """The series' first terms on the FFT grid equal X, Psi^R, Psi^A of crossed_block
+    (Hankel transforms in polar coordinates: an independent quadrature)."""
+    m = model(0.2)
+    for ratio in (0.25, 1.0):
+        eta = ratio * broadening(m)
+        s = cooperon_series(m, eta, resolution=2.0)
+        b = crossed_kernel(m, eta=eta)
+        for ours, theirs in ((s.x2, b.X), (s.psi_r1, b.psi_r), (s.psi_a1, b.psi_a)):
+            np.testing.assert_allclose(ours[CURRENT], theirs[CURRENT], atol=5e-5)
+
+
+def test_series_symmetries():
+    """Rotation about z: the current block is [[s, h], [-h, s]]; Delta_z -> -Delta_z (mirror)
+    flips the Hall part, so it vanishes at Delta_z = 0; Psi^A = conj Psi^R here."""
+    m = model(0.2)
+    eta = 0.25 * broadening(m)
+    s = cooperon_series(m, eta)
+    c = s.total
+    assert c[1, 1] == pytest.approx(c[2, 2], abs=1e-12)
+    assert c[1, 2] == pytest.approx(-c[2, 1], abs=1e-12)
+    np.testing.assert_allclose(s.psi_a_tail, np.conj(s.psi_r_tail), atol=1e-12)
+    assert s.hall < -1e-3  # the same sign as the crossed block's c_h: it lowers sigma_xy
+    flipped = cooperon_series(model(0.2, dz=-0.3), eta)
+    assert flipped.hall == pytest.approx(-s.hall, rel=1e-9)
+    assert abs(cooperon_series(model(0.2, dz=0.0), eta).hall) < 1e-10
+
+
+def test_series_converged_on_the_grid():
+    m = model(0.2)
+    eta = 0.25 * broadening(m)
+    a, b = cooperon_series(m, eta), cooperon_series(m, eta, resolution=2.0)
+    assert b.grid > a.grid
+    assert a.hall == pytest.approx(b.hall, rel=5e-3)  # the default grid: 0.3 % here
+
+
+def test_series_grows_as_eta_falls_and_stays_finite():
+    """The Cooperon is massive: the series saturates as eta -> 0 instead of diverging."""
+    m = model(0.2)
+    tails = [cooperon_series(m, r * broadening(m)).hall for r in (1.0, 0.25, 1 / 64, 1 / 256)]
+    assert all(abs(b) > abs(a) for a, b in itertools.pairwise(tails))
+    assert abs(tails[3] - tails[2]) < 0.25 * abs(tails[1] - tails[0])
+
+
+@pytest.mark.parametrize("kwargs", [{"eta": 0.0}, {"eta": float("nan")}, {"resolution": 10.0}])
+def test_series_bad_input(kwargs):
+    args = {"eta": 0.1} | kwargs
+    with pytest.raises(ValueError, match=next(iter(kwargs))):
+        cooperon_series(model(0.2), args.pop("eta"), **args)
+
+
+def test_series_refuses_a_grid_too_large():
+    m = model(0.005)
+    with pytest.raises(ValueError, match="raise eta"):
+        cooperon_series(m, 1e-3 * broadening(m))

@@ -123,4 +123,154 @@ def projected_cooperon_gaps(x: float) -> np.ndarray:
     return np.sort([2 * x * x / d, (1 - x) ** 2 / (2 * d), (1 + x) ** 2 / (2 * d)])
 
 
-__all__ = ["PairSpectrum", "pair_spectrum", "projected_cooperon_gaps"]
+#: the largest grid cooperon_series accepts: (N^2 points) x 16 pair components, a few arrays
+MAX_BYTES = 6e9
+
+
+@dataclass(frozen=True)
+class CooperonSeries:
+    """The maximally crossed series beyond X and Psi at q = 0 (module docstring of
+    ``cooperon_series``), (4, 4) in the Pauli basis like ``crossed.CrossedBlock``; only the
+    current block (c, d in x, y) is computed, the rest is zero.
+
+    ``x2``, ``psi_r1``, ``psi_a1`` are the series' first terms, i.e. X, Psi^R, Psi^A
+    themselves, recomputed on the grid (the check against ``crossed.crossed_block``).
+    """
+
+    eta: float
+    x_tail: np.ndarray  #: maximally crossed, n >= 3 R-A lines
+    psi_r_tail: np.ndarray  #: an R-R line across m >= 2 crossed R-A lines
+    psi_a_tail: np.ndarray  #: an A-A line across m >= 2 crossed R-A lines
+    x2: np.ndarray
+    psi_r1: np.ndarray
+    psi_a1: np.ndarray
+    grid: int
+    spacing: float  #: real-space grid step h (hbar v/E0); momentum step 2 pi/(N h)
+
+    @property
+    def total(self) -> np.ndarray:
+        return self.x_tail + self.psi_r_tail + self.psi_a_tail
+
+    @property
+    def hall(self) -> float:
+        """(C_xy - C_yx)/2 of the tails: what adds to the crossed block's c_h."""
+        c = self.total
+        return float(((c[1, 2] - c[2, 1]) / 2).real)
+
+
+def _grid(kappa: float, cutoff: float, resolution: float) -> tuple[int, float]:
+    """FFT grid: momentum period 2 pi/h >= 4 p_c (products of two functions inside |p| < p_c
+    do not wrap), momentum step <= Im k_F/2 (the poles' distance from the real axis, so the
+    trapezoidal sums converge exponentially)."""
+    from scipy import fft
+
+    h = 0.95 * math.pi / (2 * cutoff)
+    dk = kappa / (2 * resolution)
+    return fft.next_fast_len(math.ceil(2 * math.pi / (h * dk))), h
+
+
+def cooperon_series(
+    model: SurfaceModel, eta: float, *, cutoff: float = 5.0, resolution: float = 1.0
+) -> CooperonSeries:
+    """The Cooperon's contribution to the kernel beyond X and Psi, at q = 0 and broadening eta.
+
+    X and Psi (``crossed``) are the first terms of three series of maximally crossed diagrams:
+    X_n with n crossed R-A lines (X = X_2), and Psi^R_m (Psi^A_m) with one R-R (A-A) line
+    across m crossed R-A lines (Psi = Psi_1), i.e. the bare and the two dressed Hikami boxes
+    around the Cooperon. In position space the R-A chain between the first and last crossed
+    line is the Cooperon K(u) = Int_Q e^{iQu} W P(Q)^{n-1}, P(Q) = W Int d^2k/(2 pi)^2
+    G^R(k) (x) G^A(Q - k) (pair_spectrum's Cooperon at Q = 0), and with L^c = G^A s_c G^R,
+    R^d = G^R s_d G^A (crossed.py) the vertex ends integrate into their Fourier transforms
+    L(y), R(y). Then, with indices (mu rho),(nu sigma) of K,
+
+        X_n      = Int d^2y L(y)_{s m} R(y)_{n r} K_n(-y)_{(m r),(n s)}
+        Psi^R_m  = W Int d^2x1 d^2x2 [L(x2) (x) G^R(x2)] [G^R(-x1) (x) R(-x1)] K_m(x1 - x2)
+        Psi^A_m  = W Int d^2x1 d^2x2 [R(x2) (x) G^A(x2)] [L(-x1) (x) G^A(-x1)] K_m(x1 - x2)
+
+    (each a product in Q after one FFT), summed as W P^2 (1 - P)^-1 (n >= 3) and
+    W P (1 - P)^-1 (m >= 2). The Cooperon is massive (``pair_spectrum``), so the series
+    converge; their Hall parts are O(alpha^0) like X and Psi, i.e. of the order of Eq. (9)
+    itself (docs/beyond-ladder.md, section 3c). SCBA Green's functions at eps +- i eta, every
+    momentum inside |p| < p_c (the ladder's and the exact average's cutoff), on an FFT grid
+    chosen from Im k_F (``resolution`` = 2 halves the momentum step: the convergence check).
+    The self-energy partners of the series (and of X and Psi) are not included.
+    """
+    from scipy import fft
+
+    if not (math.isfinite(eta) and eta > 0):
+        raise ValueError(f"eta must be finite and > 0 (model units), got {eta!r}")
+    if not (math.isfinite(resolution) and 0.25 <= resolution <= 4):
+        raise ValueError(f"resolution must lie in [0.25, 4], got {resolution!r}")
+    par = surface_parameters(model, cutoff)
+    e_t, d_t = green_parameters(
+        par.bare_fermi_energy + 1j * eta, par.bare_delta_z, par.bare_disorder, par.cutoff, "scba"
+    )
+    e_t, d_t = complex(e_t), complex(d_t)
+    kappa = abs(complex(np.sqrt(e_t * e_t - d_t * d_t)).imag)
+    n, h = _grid(kappa, par.cutoff, resolution)
+    nbytes = 8 * n * n * 16 * 16
+    if nbytes > MAX_BYTES:
+        raise ValueError(
+            f"the Cooperon grid ({n} x {n}) needs {nbytes / 1e9:.0f} GB: alpha or eta is too "
+            "small for this method (raise eta, or lower resolution)"
+        )
+    k = 2 * math.pi * fft.fftfreq(n, d=h)
+    kx, ky = np.meshgrid(k, k, indexing="ij")
+    inside = (kx * kx + ky * ky < par.cutoff**2)[..., None, None]
+    gr_k = _green(e_t, d_t, kx, ky) * inside
+    ga_k = np.conj(np.swapaxes(gr_k, -1, -2))
+
+    def to_space(f):  # Int d^2k/(2 pi)^2 e^{iky} f(k)
+        return fft.ifft2(f, axes=(0, 1), workers=-1) / h**2
+
+    def to_momentum(f):  # Int d^2y e^{-iQy} f(y)
+        return fft.fft2(f, axes=(0, 1), workers=-1) * h**2
+
+    def flip(f):  # f(-y) on the periodic grid
+        return np.roll(np.flip(f, axis=(0, 1)), 1, axis=(0, 1))
+
+    W = 2 * math.pi * par.bare_disorder
+    gr, ga = to_space(gr_k), to_space(ga_k)
+    currents = (1, 2)
+    L = {c: to_space(ga_k @ PAULI[c] @ gr_k) for c in currents}
+    R = {c: to_space(gr_k @ PAULI[c] @ ga_k) for c in currents}
+    P = W * to_momentum(np.einsum("xymn,xyrs->xymrns", gr, ga)).reshape(n, n, 4, 4)
+    resolvent = np.linalg.inv(np.eye(4) - P)
+    chains = {
+        "x2": W * P,
+        "x_tail": W * P @ P @ resolvent,
+        "psi1": W * np.broadcast_to(np.eye(4), P.shape),
+        "psi_tail": W * P @ resolvent,
+    }
+    weight = 1.0 / (n * h) ** 2  # Int d^2Q/(2 pi)^2 -> sum over the grid
+    out = {
+        key: np.zeros((4, 4), dtype=complex)
+        for key in ("x2", "x_tail", "psi_r1", "psi_r_tail", "psi_a1", "psi_a_tail")
+    }
+    for c in currents:
+        for d in currents:
+            box = to_momentum(np.einsum("xysm,xynr->xymrns", L[c], R[d]).reshape(n, n, 4, 4))
+            for key in ("x2", "x_tail"):
+                out[key][c, d] = weight * np.einsum("xyab,xyab->", box, chains[key])
+            left = to_momentum(np.einsum("xysa,xynb->xysanb", L[c], gr))
+            right = flip(to_momentum(np.einsum("xyam,xybr->xyambr", flip(gr), flip(R[d]))))
+            left_a = to_momentum(np.einsum("xyna,xybs->xynabs", R[d], ga))
+            right_a = flip(to_momentum(np.einsum("xysm,xyar->xysmar", flip(L[c]), flip(ga))))
+            for key, chain in (("1", chains["psi1"]), ("_tail", chains["psi_tail"])):
+                K6 = chain.reshape(n, n, 2, 2, 2, 2)
+                out["psi_r" + key][c, d] = (
+                    W * weight * np.einsum("xysanb,xyambr,xymrns->", left, right, K6)
+                )
+                out["psi_a" + key][c, d] = (
+                    W * weight * np.einsum("xynabs,xysmar,xymrnb->", left_a, right_a, K6)
+                )
+    return CooperonSeries(eta=float(eta), grid=n, spacing=h, **out)
+
+
+__all__ = [
+    "CooperonSeries",
+    "PairSpectrum",
+    "cooperon_series",
+    "pair_spectrum",
+    "projected_cooperon_gaps",
+]
