@@ -44,7 +44,13 @@ def test_every_output_is_written_with_provenance(paper_dir):
         assert ds.attrs["tisot_version"] and ds.attrs["date_created"]
         assert tomllib.loads(ds.attrs["config"])["experiment"] == "paper"
     report = (paper_dir / "report.md").read_text()
-    for heading in ("## Fig. 3", "## Eq. (19)", "## The estimate below Eq. (17)", "ladder"):
+    for heading in (
+        "## Fig. 3",
+        "## Eq. (19)",
+        "## The estimate below Eq. (17)",
+        "ladder",
+        "beyond_ladder_cooperon.nc",
+    ):
         assert heading in report
     assert "![Fig. 3](fig3.png)" in report
 

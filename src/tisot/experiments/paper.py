@@ -419,6 +419,7 @@ def _report(fig3_ds, eq19_ds, eq17, table, files, attrs) -> str:
     beyond = verdict.verdict_table()
     equal = verdict.equal_eta_table()
     fermi = verdict.fermi_table()
+    cooperon = verdict.cooperon_table()
     if beyond:
         parts += [
             "",
@@ -450,6 +451,16 @@ def _report(fig3_ds, eq19_ds, eq17, table, files, attrs) -> str:
             "~15 % on σ, σ(η) ≈ σ/(1 + 2ητ_tr)), with D also from the Einstein relation:",
             "",
             fermi,
+        ]
+    if cooperon:
+        parts += [
+            "",
+            "The Hall residual against η (dense exact traces, seven η from one diagonalisation "
+            "per sample): it grows as η falls below Γ and is the maximally crossed (Cooperon) "
+            "series beyond X and Ψ (`tisot.response.cooperon`; Γ_c the Cooperon's mass). Cached "
+            "data (`tisot/data/beyond_ladder_cooperon.nc`); docs/beyond-ladder.md, section 3c.",
+            "",
+            cooperon,
         ]
     parts += ["", "## Files", ""] + [f"- `{p.name}`" for p in files.values()]
     return "\n".join(parts) + "\n"

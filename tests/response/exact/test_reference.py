@@ -126,3 +126,20 @@ def test_bad_q_is_refused(model):
 def test_bad_options_are_refused_by_name(model, kwargs, name):
     with pytest.raises(ValueError, match=name):
         broadened_ladder(model, 0.01, **kwargs)
+
+
+def test_cooperon_series_lowers_the_crossed_hall_value_and_vanishes_without_exchange():
+    import warnings
+
+    from tisot.model import SurfaceModel
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m = SurfaceModel(fermi_energy=1.0, exchange_energy=0.3, disorder=0.2)
+        m0 = SurfaceModel(fermi_energy=1.0, exchange_energy=0.0, disorder=0.2)
+    eta = 0.25 * broadening(m)
+    with_c = broadened_ladder(m, eta, cooperon=True)
+    plain = broadened_ladder(m, eta)
+    assert float(with_c.sigma_xy_crossed) == float(plain.sigma_xy_crossed)
+    assert 0 < float(with_c.sigma_xy_cooperon) < float(plain.sigma_xy_crossed)
+    assert abs(float(broadened_ladder(m0, eta, cooperon=True).sigma_xy_cooperon)) < 1e-10

@@ -133,3 +133,57 @@ def test_shipped_kubo_bastin_sigma_xx_agrees_with_the_ladder_once_rr_is_counted(
     err = 2 * v.exact_sigma_xx_err / v.ladder_sigma_xx + 0.05
     assert np.all(ratio < 1 + err)
     assert np.all(ratio > 1 - 0.35 * v.resolution / v.gamma - err)
+
+
+def cooperon_runs():
+    from tisot.response.exact.verdict import COOPERON_FILE
+
+    ds = load_verdict(COOPERON_FILE)
+    assert ds is not None, "src/tisot/data/beyond_ladder_cooperon.nc is not shipped"
+    return ds
+
+
+def test_cooperon_table_lists_every_run_and_eta():
+    from tisot.response.exact.verdict import cooperon_table
+
+    ds = cooperon_runs()
+    rows = cooperon_table(ds).splitlines()[2:]
+    assert len(rows) == ds.sizes["run"] * ds.sizes["eta_index"]
+
+
+@pytest.mark.parametrize("alpha", [0.2, 0.1])
+def test_hall_residual_grows_as_eta_falls_and_the_cooperon_series_removes_it(alpha):
+    """Section 3c on the shipped dense traces (320 samples each): against ladder + X + Psi the
+    exact sigma_xy^I falls short by more as eta falls (Gamma/2 -> Gamma/8, beyond 3 error bars),
+    a residual of 0.02-0.05 at Gamma/4-Gamma/8 and none at 2 Gamma; with the Cooperon series the
+    misfit there is at most a third of it."""
+    from tisot.response.exact.verdict import hall_residuals
+
+    ds = cooperon_runs()
+    run = ds.isel(run=int(np.argmin(np.abs(ds.alpha.values - alpha))))
+    h = hall_residuals(run)
+    x = list(run.eta_over_gamma.values)
+    i8, i4, i2, i_2 = (x.index(v) for v in (0.125, 0.25, 0.5, 2.0))
+    assert h["crossed"][i8] < h["crossed"][i4] < h["crossed"][i2] < 0
+    assert h["crossed"][i2] - h["crossed"][i8] > 3 * np.hypot(h["err"][i2], h["err"][i8])
+    assert h["crossed"][i4] < -4 * h["err"][i4]
+    assert abs(h["crossed"][i_2]) < 0.003
+    for i in (i8, i4):
+        assert abs(h["cooperon"][i]) < abs(h["crossed"][i]) / 3
+
+
+def test_shipped_cooperon_ladder_is_the_current_code():
+    import warnings
+
+    from tisot.model import SurfaceModel
+    from tisot.response.exact.average import broadening
+    from tisot.response.exact.reference import broadened_ladder
+
+    r = cooperon_runs()
+    r = r.isel(run=int(np.argmax(r.alpha.values)), eta_index=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m = SurfaceModel(fermi_energy=1.0, exchange_energy=0.3, disorder=float(r.alpha))
+    ref = broadened_ladder(m, float(r.eta_over_gamma) * broadening(m), cooperon=True)
+    assert float(ref.sigma_xy_cooperon) == pytest.approx(float(r.cooperon_sigma_xy), rel=1e-9)
+    assert float(ref.sigma_xy_crossed) == pytest.approx(float(r.crossed_sigma_xy), rel=1e-9)

@@ -20,6 +20,8 @@ Returned, per eta (model units hbar = v = 1, sigma in e^2/h):
   * sigma_xx_RA, sigma_xy_noncrossing: the RA ladder at q = 0 (the RR and AA terms are symmetric
     in x <-> y, Tr[s_x G s_y G] = Tr[s_y G s_x G]: they leave sigma_xy alone);
   * sigma_xy_crossed: the same with the crossed Hall entry c_h(eta) of X + Psi (crossed.py);
+  * sigma_xy_cooperon (``cooperon=True``): and with the Hall entry of the maximally crossed
+    series beyond X and Psi (cooperon.py), which the exact average's Hall residual calls for;
   * dos: nu_eta from the Ward identity K00(q = 0) = pi nu_eta / eta;
   * K00 (q), gamma_q = 2 pi nu_eta / K00 - 2 eta, the density relaxation rate (D q^2 as q, eta -> 0).
 """
@@ -34,6 +36,7 @@ import xarray as xr
 from ...model.surface import SurfaceModel
 from .._ladder_kernel import TRACE4
 from ..analytic import conductivity
+from ..cooperon import cooperon_series
 from ..crossed import crossed_kernel
 from ..ladder import (
     FIRST_ANGLES,
@@ -70,11 +73,14 @@ def broadened_ladder(
     *,
     cutoff: float = 5.0,
     crossed: bool = True,
+    cooperon: bool = False,
     rtol: float = 1e-8,
 ) -> xr.Dataset:
     """Ladder quantities at broadening ``eta`` > 0 and wavevectors ``q`` (along x; model units).
 
-    ``crossed`` adds sigma_xy_crossed (X + Psi at the same eta; seconds at small alpha).
+    ``crossed`` adds sigma_xy_crossed (X + Psi at the same eta; seconds at small alpha);
+    ``cooperon`` also sigma_xy_cooperon, with the maximally crossed series beyond X and Psi
+    (``response.cooperon.cooperon_series``: their Hall entry added to c_h; seconds to a minute).
     """
     if not (math.isfinite(eta) and eta > 0):
         raise ValueError(f"eta must be finite and > 0 (model units), got {eta!r}")
@@ -108,17 +114,19 @@ def broadened_ladder(
         "K00": ("q", k00, {"units": "E0^-2 (hbar v/E0)^-2"}),
         "gamma_q": ("q", 2 * math.pi * nu / k00 - 2 * eta, {"units": "E0/hbar"}),
     }
-    if crossed:
-        c_h = crossed_kernel(model, cutoff=cutoff, eta=eta).hall
+
+    def hall_with(c_h):  # sigma_xy with a Hall entry c_h added to M, dressed by Eq. (11)
         m0 = M[-1].copy()
         m0[1, 2] += c_h
         m0[2, 1] -= c_h
-        K = m0 @ np.linalg.inv(np.eye(4) - math.pi * par.bare_disorder * m0)  # Eq. (11)
-        data["sigma_xy_crossed"] = (
-            (),
-            float(conductivity(K[1:, 1:])[0, 1].real),
-            {"units": "e^2/h"},
-        )
+        K = m0 @ np.linalg.inv(np.eye(4) - math.pi * par.bare_disorder * m0)
+        return ((), float(conductivity(K[1:, 1:])[0, 1].real), {"units": "e^2/h"})
+
+    if crossed or cooperon:
+        c_h = crossed_kernel(model, cutoff=cutoff, eta=eta).hall
+        data["sigma_xy_crossed"] = hall_with(c_h)
+    if cooperon:
+        data["sigma_xy_cooperon"] = hall_with(c_h + cooperon_series(model, eta, cutoff=cutoff).hall)
     ds = xr.Dataset(
         {k: (dims, v, {"units": u["units"]}) for k, (dims, v, u) in data.items()},
         coords={"q": ("q", q, {"units": "E0/(hbar v)"})},

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 from importlib import resources
 
+import numpy as np
 import xarray as xr
 
 DATA_FILE = "beyond_ladder.nc"
 FERMI_FILE = "beyond_ladder_fermi.nc"
+COOPERON_FILE = "beyond_ladder_cooperon.nc"
 
 
 def load_verdict(name: str = DATA_FILE) -> xr.Dataset | None:
-    """The cached verdict dataset ``name`` (DATA_FILE or FERMI_FILE), or None if not shipped."""
+    """The cached verdict dataset ``name`` (DATA_FILE, FERMI_FILE or COOPERON_FILE), or None if
+    not shipped."""
     from ...io.store import load_dataset
 
     path = resources.files("tisot") / "data" / name
@@ -114,5 +117,46 @@ def equal_eta_table(ds: xr.Dataset | None = None, kind: str | None = "verdict") 
                 f"{float(x.crossed_sigma_xy_at_eta):.3f} | {float(x.ladder_sigma_xy_at_eta):.3f} | "
                 f"{float(x.q_value * r.ell):.2f} | {g:.3f} ± "
                 f"{g * float(x.gamma_q_at_eta_err / x.gamma_q_at_eta):.3f} |"
+            )
+    return "\n".join(lines)
+
+
+def hall_residuals(run: xr.Dataset) -> dict[str, np.ndarray]:
+    """One run of COOPERON_FILE: the exact Hall value (xy - yx)/2 per eta, its standard error over
+    samples, and its residuals against ladder + X + Psi and + the Cooperon series."""
+    s = run.raw_sigma.values  # (realisation, eta, i, j), NaN-padded
+    hall = 0.5 * (s[..., 0, 1] - s[..., 1, 0])
+    hall = hall[~np.isnan(hall).any(axis=1)]
+    mean = hall.mean(axis=0)
+    err = hall.std(axis=0, ddof=1) / np.sqrt(hall.shape[0])
+    return {
+        "exact": mean,
+        "err": err,
+        "crossed": mean - run.crossed_sigma_xy.values,
+        "cooperon": mean - run.cooperon_sigma_xy.values,
+    }
+
+
+def cooperon_table(ds: xr.Dataset | None = None) -> str:
+    """The Hall residual against eta (docs/beyond-ladder.md, section 3c); "" without data."""
+    ds = load_verdict(COOPERON_FILE) if ds is None else ds
+    if ds is None:
+        return ""
+    lines = [
+        "| α | L/ℓ | samples | Γ_c/Γ | η/Γ | σ_xy^I exact | noncrossing | ladder + X + Ψ | "
+        "+ Cooperon series | exact − (+ X + Ψ) | exact − (+ Cooperon) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for i in range(ds.sizes["run"]):
+        r = ds.isel(run=i)
+        h = hall_residuals(r)
+        for e in range(r.sizes["eta_index"]):
+            err = h["err"][e]
+            lines.append(
+                f"| {float(r.alpha):.2f} | {float(r.box_over_ell):.0f} | {int(r.realisations)} | "
+                f"{float(r.cooperon_mass_over_gamma):.2f} | {float(r.eta_over_gamma[e]):.3f} | "
+                f"{h['exact'][e]:.3f} ± {err:.3f} | {float(r.ladder_sigma_xy[e]):.3f} | "
+                f"{float(r.crossed_sigma_xy[e]):.3f} | {float(r.cooperon_sigma_xy[e]):.3f} | "
+                f"{h['crossed'][e]:+.3f} ± {err:.3f} | {h['cooperon'][e]:+.3f} ± {err:.3f} |"
             )
     return "\n".join(lines)

@@ -1,0 +1,220 @@
+"""The Hall residual of the exact average against ladder + X + Psi, as a function of the
+broadening eta, and the maximally crossed (Cooperon) series that accounts for it.
+
+    python examples/beyond_ladder_cooperon.py compute [name ...]   # slow (~1.5 h on 2 cores)
+    python examples/beyond_ladder_cooperon.py gather                # cache -> shipped data
+    python examples/beyond_ladder_cooperon.py plot                  # figure + table, instant
+
+Dense (exact) Fermi-surface traces at seven broadenings eta = Gamma/32 ... 2 Gamma from one
+diagonalisation per sample (tisot.response.exact.fermi.dense_sample_fermi_surface; the same
+samples as exact_fermi_surface(method="dense") with the same seed), against the SCBA ladder at
+the same eta: noncrossing, + X + Psi (crossed.py) and + the Cooperon series beyond them
+(cooperon.py). Cached in build/beyond_ladder_cooperon/<name>.nc, gathered into
+src/tisot/data/beyond_ladder_cooperon.nc (shipped); `plot` draws
+docs/figures/beyond_ladder_cooperon.png and prints the table of docs/beyond-ladder.md, 3c.
+eps = 1, Delta_z = 0.3, p_c = 5 eps, model parameters read as renormalised (as the ladder).
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "2")
+
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from tisot.model import SurfaceModel
+from tisot.response.cooperon import pair_spectrum
+from tisot.response.exact.average import broadening, level_spacing
+from tisot.response.exact.box import PlaneWaveBox
+from tisot.response.exact.fermi import dense_sample_fermi_surface
+from tisot.response.exact.reference import broadened_ladder
+from tisot.response.ladder import surface_parameters
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE = ROOT / "build" / "beyond_ladder_cooperon"
+DATA = ROOT / "src" / "tisot" / "data" / "beyond_ladder_cooperon.nc"
+FIGURE = ROOT / "docs" / "figures" / "beyond_ladder_cooperon.png"
+E, DZ = 1.0, 0.3
+RATIOS = (1 / 32, 1 / 16, 1 / 8, 1 / 4, 1 / 2, 1.0, 2.0)
+
+#: name: (alpha, L / ell, samples, seed)
+RUNS = {
+    "a0.20": (0.2, 10.0, 320, 8),
+    "a0.10": (0.1, 7.0, 320, 7),
+    "a0.05": (0.05, 6.0, 64, 51),
+    "a0.03": (0.03, 5.0, 12, 31),
+}
+
+
+def model_for(alpha):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # RegimeWarning at alpha = 0.2
+        return SurfaceModel(fermi_energy=E, exchange_energy=DZ, disorder=alpha)
+
+
+def compute_one(name):
+    """Dense traces of one run, saved after every sample (a long run can be resumed by hand)."""
+    from rich.console import Console
+    from rich.progress import track
+
+    from tisot.io.store import save_dataset
+
+    alpha, box_over_ell, n, seed = RUNS[name]
+    m = model_for(alpha)
+    par = surface_parameters(m, 5.0)
+    L = box_over_ell * m.mean_free_path
+    box = PlaneWaveBox(L, par.cutoff, par.bare_delta_z)
+    etas = np.array(RATIOS) * broadening(m)
+    rng = np.random.default_rng(seed)
+    sig = np.zeros((n, len(etas), 2, 2))
+    t = time.time()
+    for s in track(range(n), description=f"{name}: dense traces", console=Console(stderr=True)):
+        V = box.potential(par.bare_disorder, rng)
+        sig[s] = dense_sample_fermi_surface(box, V, par.bare_fermi_energy, etas, [])[0]
+    ds = xr.Dataset(
+        {"sigma": (("realisation", "eta", "i", "j"), sig, {"units": "e^2/h"})},
+        coords={"eta": ("eta", etas, {"units": "E0"})},
+        attrs={
+            "name": name,
+            "alpha": alpha,
+            "box_over_ell": box_over_ell,
+            "basis_size": box.size,
+            "seed": seed,
+            "level_spacing": level_spacing(m, L),
+            "seconds": time.time() - t,
+        },
+    )
+    CACHE.mkdir(parents=True, exist_ok=True)
+    save_dataset(ds, CACHE / f"{name}.nc")
+    return ds
+
+
+def references(alpha):
+    """The ladder at each eta: noncrossing, + X + Psi, + the Cooperon series; and the mass."""
+    m = model_for(alpha)
+    g = broadening(m)
+    rows = []
+    for r in RATIOS:
+        ref = broadened_ladder(m, r * g, crossed=True, cooperon=True)
+        rows.append(
+            [
+                float(ref.sigma_xx),
+                float(ref.sigma_xy_noncrossing),
+                float(ref.sigma_xy_crossed),
+                float(ref.sigma_xy_cooperon),
+            ]
+        )
+    mass = pair_spectrum(m, 1e-3 * g).mass / g
+    return np.array(rows), mass, g
+
+
+def gather():
+    from tisot import __version__
+    from tisot.io.store import load_dataset, save_dataset
+
+    names = [n for n in RUNS if (CACHE / f"{n}.nc").exists()]
+    runs = [load_dataset(CACHE / f"{n}.nc") for n in names]
+    n_max = max(r.sizes["realisation"] for r in runs)
+    raw, refs, masses, gammas = [], [], [], []
+    for r in runs:
+        pad = n_max - r.sizes["realisation"]
+        raw.append(
+            np.pad(r.sigma.values, ((0, pad), (0, 0), (0, 0), (0, 0)), constant_values=np.nan)
+        )
+        ref, mass, g = references(r.attrs["alpha"])
+        refs.append(ref)
+        masses.append(mass)
+        gammas.append(g)
+    refs = np.array(refs)
+    dims = ("run", "eta_index")
+    out = xr.Dataset(
+        {
+            "raw_sigma": (
+                ("run", "realisation", "eta_index", "i", "j"),
+                np.array(raw),
+                {"units": "e^2/h", "long_name": "Kubo-Streda I, dense traces, per sample"},
+            ),
+            "ladder_sigma_xx": (dims, refs[..., 0], {"units": "e^2/h"}),
+            "ladder_sigma_xy": (dims, refs[..., 1], {"units": "e^2/h"}),
+            "crossed_sigma_xy": (dims, refs[..., 2], {"units": "e^2/h"}),
+            "cooperon_sigma_xy": (dims, refs[..., 3], {"units": "e^2/h"}),
+            "eta_over_gamma": ("eta_index", np.array(RATIOS)),
+            "alpha": ("run", [r.attrs["alpha"] for r in runs]),
+            "gamma": ("run", gammas, {"units": "E0/hbar"}),
+            "box_over_ell": ("run", [r.attrs["box_over_ell"] for r in runs]),
+            "basis_size": ("run", [r.attrs["basis_size"] for r in runs]),
+            "realisations": ("run", [r.sizes["realisation"] for r in runs]),
+            "level_spacing_over_gamma": (
+                "run",
+                [r.attrs["level_spacing"] / g for r, g in zip(runs, gammas, strict=True)],
+            ),
+            "cooperon_mass_over_gamma": ("run", masses),
+            "seed": ("run", [r.attrs["seed"] for r in runs]),
+        },
+        coords={"name": ("run", names)},
+        attrs={
+            "description": "exact Fermi-surface traces (dense, plane waves |p| < 5 eps) at "
+            "eta = Gamma/32 .. 2 Gamma against the SCBA ladder at the same eta: noncrossing, "
+            "+ X + Psi, + the maximally crossed (Cooperon) series; eps = 1, Delta_z = 0.3",
+            "units": "model units hbar = v = 1; sigma in e^2/h",
+            "tisot_version": __version__,
+            "script": "examples/beyond_ladder_cooperon.py",
+        },
+    )
+    save_dataset(out, DATA)
+    return out
+
+
+def plot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from tisot.io.store import atomic_save_figure, load_dataset
+    from tisot.response.exact.verdict import cooperon_table, hall_residuals
+
+    ds = load_dataset(DATA)
+    fig, ax = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
+    x = ds.eta_over_gamma.values
+    for i in range(ds.sizes["run"]):
+        r = hall_residuals(ds.isel(run=i))
+        a = float(ds.alpha[i])
+        kw = {"color": f"C{i}", "capsize": 2}
+        ax[0].errorbar(x, r["crossed"], r["err"], fmt="o-", label=f"alpha = {a:g}", **kw)
+        ax[1].errorbar(x, r["cooperon"], r["err"], fmt="s-", label=f"alpha = {a:g}", **kw)
+        for axis in ax:
+            axis.axvline(float(ds.cooperon_mass_over_gamma[i]) / 2, color=f"C{i}", lw=0.6, ls="--")
+    ax[0].set(title="exact - (ladder + X + Psi)", ylabel="sigma_xy^I residual (e^2/h)")
+    ax[1].set(title="exact - (ladder + X + Psi + Cooperon series)")
+    for axis in ax:
+        axis.axhline(0, color="k", lw=0.8)
+        axis.set(xscale="log", xlabel="eta / Gamma", ylim=(-0.16, 0.06))
+        axis.legend(fontsize=7)
+    fig.suptitle(
+        "eps = 1, Delta_z = 0.3, dense exact traces vs the SCBA diagrams at equal eta "
+        "(dashed: eta = Gamma_c / 2, the Cooperon mass)",
+        fontsize=9,
+    )
+    fig.tight_layout()
+    atomic_save_figure(fig, FIGURE)
+    print(cooperon_table(ds))
+
+
+if __name__ == "__main__":
+    command = sys.argv[1] if len(sys.argv) > 1 else "plot"
+    if command == "compute":
+        for name in sys.argv[2:] or RUNS:
+            compute_one(name)
+        gather()
+    elif command == "gather":
+        gather()
+    else:
+        plot()
