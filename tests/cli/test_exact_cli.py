@@ -237,6 +237,8 @@ def test_fermi_surface_json_is_the_library_average_for_the_same_seed(tmp_path):
     # ... and the ladder at the same eta, below its eta -> 0 value (a shorter lifetime)
     assert 0 < out["ladder_sigma_xx_eta_min"]["value"] < out["ladder_sigma_xx"]["value"]
     assert out["crossed_sigma_xy_eta_min"]["stderr"] is None
+    # the Cooperon series lowers the Hall value further (docs/beyond-ladder.md, section 3c)
+    assert 0 < out["cooperon_sigma_xy_eta_min"]["value"] < out["crossed_sigma_xy_eta_min"]["value"]
 
 
 @pytest.mark.parametrize(

@@ -87,7 +87,11 @@ def _at_smallest_eta(ds, model, cutoff: float) -> dict[str, dict]:
     from ..response.exact.reference import broadened_ladder
 
     e = int(np.argmin(ds.eta.values))
-    ref = broadened_ladder(model, float(ds.eta[e]), ds.q.values[:1], cutoff=cutoff)
+    eta, q = float(ds.eta[e]), ds.q.values[:1]
+    try:  # + the Cooperon series (section 3c); its grid is refused below alpha ~ 0.015
+        ref = broadened_ladder(model, eta, q, cutoff=cutoff, cooperon=True)
+    except ValueError:
+        ref = broadened_ladder(model, eta, q, cutoff=cutoff)
     values = {}
     for key, name in (("sigma_xx", "sigma_xx"), ("sigma_xy", "sigma_xy"), ("gamma_q", "gamma_q")):
         v = ds[f"{name}_at_eta"].isel(eta=e)
@@ -106,6 +110,12 @@ def _at_smallest_eta(ds, model, cutoff: float) -> dict[str, dict]:
         ("ladder_gamma_q_eta_min", ref.gamma_q.isel(q=0)),
     ):
         values[key] = {"value": float(src), "stderr": None, "units": src.attrs["units"]}
+    if "sigma_xy_cooperon" in ref:
+        values["cooperon_sigma_xy_eta_min"] = {
+            "value": float(ref.sigma_xy_cooperon),
+            "stderr": None,
+            "units": "e^2/h",
+        }
     return values
 
 
@@ -266,7 +276,7 @@ _NOTES = {
     "D_density from the density response at the smallest q, D_einstein = sigma_xx/(2 pi nu); "
     "ladder_sigma_xx: SCBA ladder at q = 0, Kubo-Streda I. *_eta_min: exact and ladder at the "
     "smallest eta and q (no extrapolation: the fair comparison), gamma_q = 2 pi nu/K00 - 2 eta; "
-    "crossed: ladder + X + Psi",
+    "crossed: ladder + X + Psi; cooperon: and the maximally crossed series beyond them",
 }
 _SHOWN = {
     "bastin": ("box_over_ell", "box_length", "basis_size", "moments", "resolution_over_gamma",
