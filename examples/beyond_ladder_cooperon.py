@@ -188,19 +188,22 @@ def plot():
         r = hall_residuals(ds.isel(run=i))
         a = float(ds.alpha[i])
         kw = {"color": f"C{i}", "capsize": 2}
-        ax[0].errorbar(x, r["crossed"], r["err"], fmt="o-", label=f"alpha = {a:g}", **kw)
-        ax[1].errorbar(x, r["cooperon"], r["err"], fmt="s-", label=f"alpha = {a:g}", **kw)
+        keep = x >= float(ds.level_spacing_over_gamma[i])  # below: single levels, not shown
+        for axis, key, fmt in ((ax[0], "crossed", "o-"), (ax[1], "cooperon", "s-")):
+            axis.errorbar(
+                x[keep], r[key][keep], r["err"][keep], fmt=fmt, label=f"alpha = {a:g}", **kw
+            )
         for axis in ax:
             axis.axvline(float(ds.cooperon_mass_over_gamma[i]) / 2, color=f"C{i}", lw=0.6, ls="--")
     ax[0].set(title="exact - (ladder + X + Psi)", ylabel="sigma_xy^I residual (e^2/h)")
     ax[1].set(title="exact - (ladder + X + Psi + Cooperon series)")
     for axis in ax:
         axis.axhline(0, color="k", lw=0.8)
-        axis.set(xscale="log", xlabel="eta / Gamma", ylim=(-0.16, 0.06))
+        axis.set(xscale="log", xlabel="eta / Gamma", ylim=(-0.13, 0.04))
         axis.legend(fontsize=7)
     fig.suptitle(
-        "eps = 1, Delta_z = 0.3, dense exact traces vs the SCBA diagrams at equal eta "
-        "(dashed: eta = Gamma_c / 2, the Cooperon mass)",
+        "eps = 1, Delta_z = 0.3, dense exact traces vs the SCBA diagrams at equal eta, eta above "
+        "the level spacing (dashed: eta = Gamma_c / 2, the Cooperon mass)",
         fontsize=9,
     )
     fig.tight_layout()

@@ -187,3 +187,16 @@ def test_shipped_cooperon_ladder_is_the_current_code():
     ref = broadened_ladder(m, float(r.eta_over_gamma) * broadening(m), cooperon=True)
     assert float(ref.sigma_xy_cooperon) == pytest.approx(float(r.cooperon_sigma_xy), rel=1e-9)
     assert float(ref.sigma_xy_crossed) == pytest.approx(float(r.crossed_sigma_xy), rel=1e-9)
+
+
+def test_hall_residual_at_alpha_005():
+    """Section 3c, alpha = 0.05 (64 samples): beyond 3 error bars below ladder + X + Psi at
+    Gamma/2, within 1 with the Cooperon series."""
+    from tisot.response.exact.verdict import hall_residuals
+
+    ds = cooperon_runs()
+    run = ds.isel(run=int(np.argmin(np.abs(ds.alpha.values - 0.05))))
+    h = hall_residuals(run)
+    i2 = list(run.eta_over_gamma.values).index(0.5)
+    assert h["crossed"][i2] < -3 * h["err"][i2]
+    assert abs(h["cooperon"][i2]) < h["err"][i2]
