@@ -152,3 +152,15 @@ def test_series_refuses_a_grid_too_large():
     m = model(0.005)
     with pytest.raises(ValueError, match="raise eta"):
         cooperon_series(m, 1e-3 * broadening(m))
+
+
+@pytest.mark.parametrize("nodes", [2.7, 4, True])
+def test_bad_nodes(nodes):
+    with pytest.raises(ValueError, match="nodes"):
+        pair_spectrum(model(0.1), 0.01, nodes=nodes)
+
+
+@pytest.mark.parametrize("x", [1.0, -1.5, float("nan")])
+def test_projected_gaps_refuse_the_gap(x):
+    with pytest.raises(ValueError, match="Delta_z/eps"):
+        projected_cooperon_gaps(x)
