@@ -198,7 +198,7 @@ def dense_sample_fermi_surface(box, potential, fermi, etas, qs):
     Uk = U.reshape(n_pw, 2, -1)
 
     # U^+ (1 x v) U for the off-diagonal spin matrices v_x = sigma_y, v_y = -sigma_x: both from
-    # the one product B = U_up^+ U_dn (a quarter of two full transforms' cost)
+    # the one half-size product B = U_up^+ U_dn instead of two full transforms
     B = np.conj(Uk[:, 0, :]).T @ Uk[:, 1, :]
     Vs = tuple(op[0, 1] * B + op[1, 0] * np.conj(B).T for op in (VX, VY))
     rhos = []
