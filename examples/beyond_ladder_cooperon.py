@@ -49,7 +49,7 @@ RUNS = {
     "a0.20": (0.2, 10.0, 320, 8),
     "a0.10": (0.1, 7.0, 320, 7),
     "a0.05": (0.05, 6.0, 64, 51),
-    "a0.03": (0.03, 5.0, 12, 31),
+    "a0.03": (0.03, 5.0, 48, 31),
 }
 
 
@@ -60,11 +60,13 @@ def model_for(alpha):
 
 
 def compute_one(name):
-    """Dense traces of one run, saved after every sample (a long run can be resumed by hand)."""
+    """Dense traces of one run, saved after every sample. A run resumes from its cache: the
+    samples already there are skipped (their potentials are redrawn, so sample s is always the
+    s-th draw of the seed), so raising the sample count in RUNS extends a run."""
     from rich.console import Console
     from rich.progress import track
 
-    from tisot.io.store import save_dataset
+    from tisot.io.store import load_dataset, save_dataset
 
     alpha, box_over_ell, n, seed = RUNS[name]
     m = model_for(alpha)
@@ -73,27 +75,39 @@ def compute_one(name):
     box = PlaneWaveBox(L, par.cutoff, par.bare_delta_z)
     etas = np.array(RATIOS) * broadening(m)
     rng = np.random.default_rng(seed)
-    sig = np.zeros((n, len(etas), 2, 2))
-    t = time.time()
+    sig = np.full((n, len(etas), 2, 2), np.nan)
+    path = CACHE / f"{name}.nc"
+    done, seconds = 0, 0.0
+    if path.exists():
+        old = load_dataset(path)
+        if (old.attrs["seed"], old.attrs["basis_size"]) != (seed, box.size):
+            raise SystemExit(f"{path} was computed with another seed or box; delete it first")
+        done = min(old.sizes["realisation"], n)
+        sig[:done] = old.sigma.values[:done]
+        seconds = float(old.attrs.get("seconds", 0.0))
+    CACHE.mkdir(parents=True, exist_ok=True)
     for s in track(range(n), description=f"{name}: dense traces", console=Console(stderr=True)):
         V = box.potential(par.bare_disorder, rng)
+        if s < done:
+            continue
+        t = time.time()
         sig[s] = dense_sample_fermi_surface(box, V, par.bare_fermi_energy, etas, [])[0]
-    ds = xr.Dataset(
-        {"sigma": (("realisation", "eta", "i", "j"), sig, {"units": "e^2/h"})},
-        coords={"eta": ("eta", etas, {"units": "E0"})},
-        attrs={
-            "name": name,
-            "alpha": alpha,
-            "box_over_ell": box_over_ell,
-            "basis_size": box.size,
-            "seed": seed,
-            "level_spacing": level_spacing(m, L),
-            "seconds": time.time() - t,
-        },
-    )
-    CACHE.mkdir(parents=True, exist_ok=True)
-    save_dataset(ds, CACHE / f"{name}.nc")
-    return ds
+        seconds += time.time() - t
+        ds = xr.Dataset(
+            {"sigma": (("realisation", "eta", "i", "j"), sig[: s + 1], {"units": "e^2/h"})},
+            coords={"eta": ("eta", etas, {"units": "E0"})},
+            attrs={
+                "name": name,
+                "alpha": alpha,
+                "box_over_ell": box_over_ell,
+                "basis_size": box.size,
+                "seed": seed,
+                "level_spacing": level_spacing(m, L),
+                "seconds": seconds,
+            },
+        )
+        save_dataset(ds, path)
+    return load_dataset(path)
 
 
 def references(alpha):

@@ -164,16 +164,112 @@ class CooperonSeries:
         return float(((c[1, 2] - c[2, 1]) / 2).real)
 
 
-def _grid(kappa: float, cutoff: float, resolution: float) -> tuple[int, float]:
+@dataclass(frozen=True)
+class _Grid:
+    """SCBA G^R(k), G^A(k) inside |k| < p_c on an n x n FFT grid of real-space step h."""
+
+    n: int
+    h: float
+    W: float  #: 2 pi alpha (bare), Eq. (5)
+    gr_k: np.ndarray
+    ga_k: np.ndarray
+
+    def to_space(self, f):  # Int d^2k/(2 pi)^2 e^{iky} f(k)
+        from scipy import fft
+
+        return fft.ifft2(f, axes=(0, 1), workers=-1) / self.h**2
+
+    def to_momentum(self, f):  # Int d^2y e^{-iQy} f(y)
+        from scipy import fft
+
+        return fft.fft2(f, axes=(0, 1), workers=-1) * self.h**2
+
+
+def _grid_size(kappa: float, q_c: float, cutoff: float, resolution: float) -> tuple[int, float]:
     """FFT grid: momentum period 2 pi/h >= 4 p_c (products of two functions inside |p| < p_c
-    do not wrap), momentum step <= Im k_F/2 (the poles' distance from the real axis). The sharp
-    disk cutoff on a Cartesian grid converges irregularly (~1e-3 on P(0) here, 1e-4 at
-    resolution 2); the Hall tail to ~0.3 % (tested)."""
+    do not wrap), momentum step <= min(Im k_F, q_c)/2: the poles' distance from the real axis,
+    and the width q_c = sqrt((Gamma_c + 2 eta)/D) of the Cooperon's pole in Q (without it a
+    light Cooperon, small Delta_z, is one grid point wide and its Q = 0 term is overcounted).
+    The sharp disk cutoff on a Cartesian grid converges irregularly (~1e-3 on P(0) here, 1e-4
+    at resolution 2); the Hall tail to ~0.3 % (tested)."""
     from scipy import fft
 
     h = 0.95 * math.pi / (2 * cutoff)
-    dk = kappa / (2 * resolution)
+    dk = min(kappa, q_c) / (2 * resolution)
     return fft.next_fast_len(math.ceil(2 * math.pi / (h * dk))), h
+
+
+def _cooperon_grid(
+    model: SurfaceModel, eta: float, cutoff: float, resolution: float, size: int | None = None
+) -> _Grid:
+    """The grid of ``cooperon_series`` (``size`` overrides n: the tests' small grids)."""
+    par = surface_parameters(model, cutoff)
+    e_t, d_t = green_parameters(
+        par.bare_fermi_energy + 1j * eta, par.bare_delta_z, par.bare_disorder, par.cutoff, "scba"
+    )
+    e_t, d_t = complex(e_t), complex(d_t)
+    kappa = abs(complex(np.sqrt(e_t * e_t - d_t * d_t)).imag)
+    spectrum = pair_spectrum(model, eta, cutoff=cutoff)
+    q_c = math.sqrt(max(spectrum.mass + 2 * eta, 0.0) / model.diffusion_constant)
+    n, h = _grid_size(kappa, q_c, par.cutoff, resolution)
+    if size is not None:
+        n = int(size)
+    nbytes = 16 * n * n * 16 * 16  # measured peak: ~16 grid arrays of 16 components
+    if nbytes > MAX_BYTES:
+        raise ValueError(
+            f"the Cooperon grid ({n} x {n}) needs {nbytes / 1e9:.0f} GB: alpha or eta is too "
+            "small for this method (raise eta, or lower resolution)"
+        )
+    from scipy import fft
+
+    k = 2 * math.pi * fft.fftfreq(n, d=h)
+    kx, ky = np.meshgrid(k, k, indexing="ij")
+    inside = (kx * kx + ky * ky < par.cutoff**2)[..., None, None]
+    gr_k = _green(e_t, d_t, kx, ky) * inside
+    ga_k = np.conj(np.swapaxes(gr_k, -1, -2))
+    return _Grid(n=n, h=h, W=2 * math.pi * par.bare_disorder, gr_k=gr_k, ga_k=ga_k)
+
+
+def _pair_propagator(grid: _Grid) -> np.ndarray:
+    """P(Q) = W Int d^2k/(2 pi)^2 G^R(k) (x) G^A(Q - k), (n, n, 4, 4) with pair index (m r):
+    a product in position space, G^R(y) G^A(y)."""
+    n = grid.n
+    gr, ga = grid.to_space(grid.gr_k), grid.to_space(grid.ga_k)
+    return grid.W * grid.to_momentum(np.einsum("xymn,xyrs->xymrns", gr, ga)).reshape(n, n, 4, 4)
+
+
+def _contract(grid: _Grid, x_chains: dict, psi_chains: dict) -> dict[str, np.ndarray]:
+    """The bare (X) and dressed (Psi^R, Psi^A) Hikami boxes around given Cooperon chains K(Q),
+    (n, n, 4, 4) each (``cooperon_series``' docstring): {"x:" + name, "psi_r:" + name,
+    "psi_a:" + name: (4, 4) in the Pauli basis, current block only}."""
+    n, W = grid.n, grid.W
+    gr, ga = grid.to_space(grid.gr_k), grid.to_space(grid.ga_k)
+    currents = (1, 2)
+    L = {c: grid.to_space(grid.ga_k @ PAULI[c] @ grid.gr_k) for c in currents}
+    R = {c: grid.to_space(grid.gr_k @ PAULI[c] @ grid.ga_k) for c in currents}
+    weight = 1.0 / (n * grid.h) ** 2  # Int d^2Q/(2 pi)^2 -> sum over the grid
+    keys = [f"x:{k}" for k in x_chains] + [f"psi_{s}:{k}" for s in "ra" for k in psi_chains]
+    out = {key: np.zeros((4, 4), dtype=complex) for key in keys}
+    to_momentum = grid.to_momentum
+    for c in currents:
+        for d in currents:
+            box = to_momentum(np.einsum("xysm,xynr->xymrns", L[c], R[d]).reshape(n, n, 4, 4))
+            for key, chain in x_chains.items():
+                out[f"x:{key}"][c, d] = weight * np.einsum("xyab,xyab->", box, chain)
+            # the right-hand ends sit at -x1, read at -Q: FT[f(-y)](-Q) = FT[f](Q), no flips
+            left = to_momentum(np.einsum("xysa,xynb->xysanb", L[c], gr))
+            right = to_momentum(np.einsum("xyam,xybr->xyambr", gr, R[d]))
+            left_a = to_momentum(np.einsum("xyna,xybs->xynabs", R[d], ga))
+            right_a = to_momentum(np.einsum("xysm,xyar->xysmar", L[c], ga))
+            for key, chain in psi_chains.items():
+                K6 = chain.reshape(n, n, 2, 2, 2, 2)
+                out[f"psi_r:{key}"][c, d] = (
+                    W * weight * np.einsum("xysanb,xyambr,xymrns->", left, right, K6)
+                )
+                out[f"psi_a:{key}"][c, d] = (
+                    W * weight * np.einsum("xynabs,xysmar,xymrnb->", left_a, right_a, K6)
+                )
+    return out
 
 
 def cooperon_series(
@@ -202,76 +298,34 @@ def cooperon_series(
     chosen from Im k_F (``resolution`` = 2 halves the momentum step: the convergence check).
     The self-energy partners of the series (and of X and Psi) are not included.
     """
-    from scipy import fft
-
     if not (math.isfinite(eta) and eta > 0):
         raise ValueError(f"eta must be finite and > 0 (model units), got {eta!r}")
     if not (math.isfinite(resolution) and 0.25 <= resolution <= 4):
         raise ValueError(f"resolution must lie in [0.25, 4], got {resolution!r}")
-    par = surface_parameters(model, cutoff)
-    e_t, d_t = green_parameters(
-        par.bare_fermi_energy + 1j * eta, par.bare_delta_z, par.bare_disorder, par.cutoff, "scba"
-    )
-    e_t, d_t = complex(e_t), complex(d_t)
-    kappa = abs(complex(np.sqrt(e_t * e_t - d_t * d_t)).imag)
-    n, h = _grid(kappa, par.cutoff, resolution)
-    nbytes = 16 * n * n * 16 * 16  # measured peak: ~16 grid arrays of 16 components
-    if nbytes > MAX_BYTES:
-        raise ValueError(
-            f"the Cooperon grid ({n} x {n}) needs {nbytes / 1e9:.0f} GB: alpha or eta is too "
-            "small for this method (raise eta, or lower resolution)"
-        )
-    k = 2 * math.pi * fft.fftfreq(n, d=h)
-    kx, ky = np.meshgrid(k, k, indexing="ij")
-    inside = (kx * kx + ky * ky < par.cutoff**2)[..., None, None]
-    gr_k = _green(e_t, d_t, kx, ky) * inside
-    ga_k = np.conj(np.swapaxes(gr_k, -1, -2))
+    return _series_on(_cooperon_grid(model, eta, cutoff, resolution), eta)
 
-    def to_space(f):  # Int d^2k/(2 pi)^2 e^{iky} f(k)
-        return fft.ifft2(f, axes=(0, 1), workers=-1) / h**2
 
-    def to_momentum(f):  # Int d^2y e^{-iQy} f(y)
-        return fft.fft2(f, axes=(0, 1), workers=-1) * h**2
-
-    def flip(f):  # f(-y) on the periodic grid
-        return np.roll(np.flip(f, axis=(0, 1)), 1, axis=(0, 1))
-
-    W = 2 * math.pi * par.bare_disorder
-    gr, ga = to_space(gr_k), to_space(ga_k)
-    currents = (1, 2)
-    L = {c: to_space(ga_k @ PAULI[c] @ gr_k) for c in currents}
-    R = {c: to_space(gr_k @ PAULI[c] @ ga_k) for c in currents}
-    P = W * to_momentum(np.einsum("xymn,xyrs->xymrns", gr, ga)).reshape(n, n, 4, 4)
+def _series_on(grid: _Grid, eta: float) -> CooperonSeries:
+    """``cooperon_series`` on a given grid: the chains W P^(n-1) summed, contracted."""
+    P = _pair_propagator(grid)
     resolvent = np.linalg.inv(np.eye(4) - P)
-    chains = {
-        "x2": W * P,
-        "x_tail": W * P @ P @ resolvent,
-        "psi1": W * np.broadcast_to(np.eye(4), P.shape),
-        "psi_tail": W * P @ resolvent,
-    }
-    weight = 1.0 / (n * h) ** 2  # Int d^2Q/(2 pi)^2 -> sum over the grid
-    out = {
-        key: np.zeros((4, 4), dtype=complex)
-        for key in ("x2", "x_tail", "psi_r1", "psi_r_tail", "psi_a1", "psi_a_tail")
-    }
-    for c in currents:
-        for d in currents:
-            box = to_momentum(np.einsum("xysm,xynr->xymrns", L[c], R[d]).reshape(n, n, 4, 4))
-            for key in ("x2", "x_tail"):
-                out[key][c, d] = weight * np.einsum("xyab,xyab->", box, chains[key])
-            left = to_momentum(np.einsum("xysa,xynb->xysanb", L[c], gr))
-            right = flip(to_momentum(np.einsum("xyam,xybr->xyambr", flip(gr), flip(R[d]))))
-            left_a = to_momentum(np.einsum("xyna,xybs->xynabs", R[d], ga))
-            right_a = flip(to_momentum(np.einsum("xysm,xyar->xysmar", flip(L[c]), flip(ga))))
-            for key, chain in (("1", chains["psi1"]), ("_tail", chains["psi_tail"])):
-                K6 = chain.reshape(n, n, 2, 2, 2, 2)
-                out["psi_r" + key][c, d] = (
-                    W * weight * np.einsum("xysanb,xyambr,xymrns->", left, right, K6)
-                )
-                out["psi_a" + key][c, d] = (
-                    W * weight * np.einsum("xynabs,xysmar,xymrnb->", left_a, right_a, K6)
-                )
-    return CooperonSeries(eta=float(eta), grid=n, spacing=h, **out)
+    W = grid.W
+    out = _contract(
+        grid,
+        {"first": W * P, "tail": W * P @ P @ resolvent},
+        {"first": W * np.broadcast_to(np.eye(4), P.shape), "tail": W * P @ resolvent},
+    )
+    return CooperonSeries(
+        eta=float(eta),
+        x_tail=out["x:tail"],
+        psi_r_tail=out["psi_r:tail"],
+        psi_a_tail=out["psi_a:tail"],
+        x2=out["x:first"],
+        psi_r1=out["psi_r:first"],
+        psi_a1=out["psi_a:first"],
+        grid=grid.n,
+        spacing=grid.h,
+    )
 
 
 __all__ = [
