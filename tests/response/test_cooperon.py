@@ -200,6 +200,47 @@ def test_series_gives_weak_antilocalisation_without_exchange():
     assert 2 * high - low == pytest.approx(1 / (2 * math.pi), rel=0.1)
 
 
+def test_series_gradient_first_terms_are_crossed_blocks_and_tails_match_finite_differences():
+    """d/dq_x at q = 0 (R line at p + q/2, A line at p - q/2): the first terms' slopes equal
+    crossed_block's (its Hankel quadrature), the tails' equal a central finite difference of
+    the series with the vertex ends evaluated at +-q on the same grid."""
+    from tisot.response.cooperon import (
+        GRADIENT_SLOTS,
+        _contract,
+        _cooperon_grid,
+        _pair_propagator,
+    )
+    from tisot.response.crossed import PAULI, _green
+
+    m = model(0.2)
+    s = cooperon_series(m, 0.0, resolution=2.0, gradient=True)
+    b = crossed_kernel(m, gradient=True)
+    for slot in GRADIENT_SLOTS:
+        assert abs(b.dq[0][slot]) > 0.02
+        assert s.dq_x_first[slot] == pytest.approx(b.dq[0][slot], rel=2e-3)
+    grid = _cooperon_grid(m, 0.0, 5.0, 0.5)
+    s = cooperon_series(m, 0.0, resolution=0.5, gradient=True)
+    P = _pair_propagator(grid)
+    tails = np.linalg.inv(np.eye(4) - P)
+    chains = ({"t": grid.W * P @ P @ tails}, {"t": grid.W * P @ tails})
+    k = 2 * math.pi * np.fft.fftfreq(grid.n, d=grid.h)
+    kx, ky = np.meshgrid(k, k, indexing="ij")
+    inside = (kx * kx + ky * ky < grid.cutoff**2)[..., None, None]
+
+    def tails_at(q):
+        gr = _green(grid.e_t, grid.d_t, kx + q / 2, ky) * inside
+        ga = np.conj(np.swapaxes(_green(grid.e_t, grid.d_t, kx - q / 2, ky), -1, -2)) * inside
+        ends = [((c, d), ga @ PAULI[c] @ gr, gr @ PAULI[d] @ ga) for c, d in GRADIENT_SLOTS]
+        out = _contract(grid, *chains, ends)
+        return out["x:t"] + out["psi_r:t"] + out["psi_a:t"]
+
+    dq = 1e-4
+    slope = (tails_at(dq) - tails_at(-dq)) / (2 * dq)
+    for slot in GRADIENT_SLOTS:
+        assert abs(s.dq_x[slot]) > 1e-3
+        assert s.dq_x[slot] == pytest.approx(slope[slot], rel=1e-6)
+
+
 def test_series_symmetries():
     """Rotation about z: the current block is [[s, h], [-h, s]]; Delta_z -> -Delta_z (mirror)
     flips the Hall part, so it vanishes at Delta_z = 0; Psi^A = conj Psi^R here."""
@@ -232,11 +273,15 @@ def test_series_grows_as_eta_falls_and_stays_finite():
     assert abs(tails[3] - tails[2]) < 0.25 * abs(tails[1] - tails[0])
 
 
-@pytest.mark.parametrize("kwargs", [{"eta": 0.0}, {"eta": float("nan")}, {"resolution": 10.0}])
+@pytest.mark.parametrize("kwargs", [{"eta": -1.0}, {"eta": float("nan")}, {"resolution": 10.0}])
 def test_series_bad_input(kwargs):
     args = {"eta": 0.1} | kwargs
     with pytest.raises(ValueError, match=next(iter(kwargs))):
         cooperon_series(model(0.2), args.pop("eta"), **args)
+    with pytest.raises(ValueError, match="Delta_z != 0"):
+        cooperon_series(model(0.2, dz=0.0), 0.0)
+    with pytest.raises(ValueError, match="gradient=True"):
+        cooperon_series(model(0.2), 0.1).hall_part([0.1, 0.0])
 
 
 def test_series_refuses_a_grid_too_large():

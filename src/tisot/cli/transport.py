@@ -137,6 +137,14 @@ def response(
     crossed: Annotated[
         bool, typer.Option("--crossed", help="Add the crossed X and Psi diagrams (ladder).")
     ] = False,
+    cooperon: Annotated[
+        bool,
+        typer.Option(
+            "--cooperon",
+            help="With --crossed: also the maximally crossed (Cooperon) series beyond X and "
+            "Psi (needs --delta-sd != 0; seconds at alpha = 0.1, minutes below 0.03).",
+        ),
+    ] = False,
     units: UnitsOpt = Units.dimensionless,
     fmt: FormatOpt = OutputFormat.table,
     ctx: typer.Context = None,
@@ -153,8 +161,15 @@ def response(
                 ctx,
                 "--method",
                 method,
-                {"rtol": ("ladder",), "cutoff": ("ladder",), "crossed": ("ladder",)},
+                {
+                    "rtol": ("ladder",),
+                    "cutoff": ("ladder",),
+                    "crossed": ("ladder",),
+                    "cooperon": ("ladder",),
+                },
             )
+            if cooperon and not crossed:
+                raise ValueError("--cooperon adds to the crossed diagrams: give --crossed too")
             refuse_unused(
                 ctx, "--units", units.value, {"velocity": ("si",), "frequency_ghz": ("si",)}
             )
@@ -180,7 +195,7 @@ def response(
                 if crossed:  # ladder + X and Psi diagrams (tisot.response.crossed)
                     from ..response.crossed import crossed_response
 
-                    K = crossed_response(model, np.array(qm), wm, **options)
+                    K = crossed_response(model, np.array(qm), wm, cooperon=cooperon, **options)
                 else:
                     K = response_tensor(model, np.array(qm), wm, method=method, **options)
             finite_result("K(q, omega)", K, inputs)
@@ -203,6 +218,7 @@ def response(
         typer.echo(json.dumps(out))
         return
     label = "ladder + crossed diagrams" if crossed else method
+    label += " + Cooperon series" if cooperon else ""
     table = Table(title=f"K(q, omega), method={label}, Eq. (8): rows/cols x, y, z")
     table.add_column("")
     for name in "xyz":

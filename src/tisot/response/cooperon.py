@@ -24,17 +24,23 @@ Fermi-surface modes have
 Cooperon mass Gamma_c = 2 Gamma min(...) (0.33 Gamma at x = 0.3): below eta ~ Gamma_c/2 the
 interference corrections stop growing. The exact average's Hall residual does just that
 (docs/beyond-ladder.md, section 3c).
+
+``cooperon_series`` sums the series at q = 0 (and, with ``gradient``, its first order in q,
+which ``crossed.crossed_response(cooperon=True)`` adds to K like the Hall part of X and Psi).
 """
 
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
+from ..model.regime import RegimeWarning
 from ..model.surface import SurfaceModel
-from .crossed import PAULI, _green
+from .crossed import PAULI, _green, _green_gradient, hall_part
 from .ladder import surface_parameters
 from .selfenergy import green_parameters
 
@@ -141,6 +147,8 @@ class CooperonSeries:
 
     ``x2``, ``psi_r1``, ``psi_a1`` are the series' first terms, i.e. X, Psi^R, Psi^A
     themselves, recomputed on the grid (the check against ``crossed.crossed_block``).
+    ``dq_x`` (with ``gradient``): d/dq_x of the tails' total at q = 0 in the entries that
+    couple the charge and sigma_z vertices to the spin along q (GRADIENT_SLOTS), else zero.
     """
 
     eta: float
@@ -152,10 +160,19 @@ class CooperonSeries:
     psi_a1: np.ndarray
     grid: int
     spacing: float  #: real-space grid step h (hbar v/E0); momentum step 2 pi/(N h)
+    dq_x: np.ndarray | None = None
+    dq_x_first: np.ndarray | None = None  #: the same for X + Psi (the check against crossed.py)
 
     @property
     def total(self) -> np.ndarray:
         return self.x_tail + self.psi_r_tail + self.psi_a_tail
+
+    def hall_part(self, q) -> np.ndarray:
+        """The tails' Hall-type part to first order in q (..., 4, 4), like
+        ``crossed.CrossedBlock.hall_part``: what ``crossed_response`` adds at finite q."""
+        if self.dq_x is None:
+            raise ValueError("this CooperonSeries was computed without gradient=True")
+        return hall_part(self.hall, self.dq_x, q)
 
     @property
     def hall(self) -> float:
@@ -173,6 +190,9 @@ class _Grid:
     W: float  #: 2 pi alpha (bare), Eq. (5)
     gr_k: np.ndarray
     ga_k: np.ndarray
+    e_t: complex  #: the SCBA's E~ and Dz~ (Eq. 10) at eps + i eta
+    d_t: complex
+    cutoff: float  #: p_c (absolute)
 
     def to_space(self, f):  # Int d^2k/(2 pi)^2 e^{iky} f(k)
         from scipy import fft
@@ -209,8 +229,10 @@ def _cooperon_grid(
     )
     e_t, d_t = complex(e_t), complex(d_t)
     kappa = abs(complex(np.sqrt(e_t * e_t - d_t * d_t)).imag)
-    spectrum = pair_spectrum(model, eta, cutoff=cutoff)
-    q_c = math.sqrt(max(spectrum.mass + 2 * eta, 0.0) / model.diffusion_constant)
+    # pair_spectrum needs eta > 0 (tau_eta from the Ward identity); for the static SCBA the
+    # pole width at eta = 1e-3 Gamma stands in (it differs by 0.1 %: only the step is chosen)
+    spectrum = pair_spectrum(model, eta or 1e-3 * abs(e_t.imag), cutoff=cutoff)
+    q_c = math.sqrt(max(spectrum.mass + 2 * spectrum.eta, 0.0) / model.diffusion_constant)
     n, h = _grid_size(kappa, q_c, par.cutoff, resolution)
     if size is not None:
         n = int(size)
@@ -227,7 +249,16 @@ def _cooperon_grid(
     inside = (kx * kx + ky * ky < par.cutoff**2)[..., None, None]
     gr_k = _green(e_t, d_t, kx, ky) * inside
     ga_k = np.conj(np.swapaxes(gr_k, -1, -2))
-    return _Grid(n=n, h=h, W=2 * math.pi * par.bare_disorder, gr_k=gr_k, ga_k=ga_k)
+    return _Grid(
+        n=n,
+        h=h,
+        W=2 * math.pi * par.bare_disorder,
+        gr_k=gr_k,
+        ga_k=ga_k,
+        e_t=e_t,
+        d_t=d_t,
+        cutoff=par.cutoff,
+    )
 
 
 def _pair_propagator(grid: _Grid) -> np.ndarray:
@@ -238,42 +269,71 @@ def _pair_propagator(grid: _Grid) -> np.ndarray:
     return grid.W * grid.to_momentum(np.einsum("xymn,xyrs->xymrns", gr, ga)).reshape(n, n, 4, 4)
 
 
-def _contract(grid: _Grid, x_chains: dict, psi_chains: dict) -> dict[str, np.ndarray]:
+def _contract(grid: _Grid, x_chains: dict, psi_chains: dict, ends) -> dict[str, np.ndarray]:
     """The bare (X) and dressed (Psi^R, Psi^A) Hikami boxes around given Cooperon chains K(Q),
-    (n, n, 4, 4) each (``cooperon_series``' docstring): {"x:" + name, "psi_r:" + name,
-    "psi_a:" + name: (4, 4) in the Pauli basis, current block only}."""
+    (n, n, 4, 4) each (``cooperon_series``' docstring). ``ends``: (slot, L, R) with the vertex
+    pairs L = G^A s_c G^R, R = G^R s_d G^A on the momentum grid, summed into entry ``slot`` =
+    (c, d) of {"x:" + name, "psi_r:" + name, "psi_a:" + name: (4, 4), Pauli basis}."""
     n, W = grid.n, grid.W
     gr, ga = grid.to_space(grid.gr_k), grid.to_space(grid.ga_k)
-    currents = (1, 2)
-    L = {c: grid.to_space(grid.ga_k @ PAULI[c] @ grid.gr_k) for c in currents}
-    R = {c: grid.to_space(grid.gr_k @ PAULI[c] @ grid.ga_k) for c in currents}
     weight = 1.0 / (n * grid.h) ** 2  # Int d^2Q/(2 pi)^2 -> sum over the grid
     keys = [f"x:{k}" for k in x_chains] + [f"psi_{s}:{k}" for s in "ra" for k in psi_chains]
     out = {key: np.zeros((4, 4), dtype=complex) for key in keys}
     to_momentum = grid.to_momentum
-    for c in currents:
-        for d in currents:
-            box = to_momentum(np.einsum("xysm,xynr->xymrns", L[c], R[d]).reshape(n, n, 4, 4))
-            for key, chain in x_chains.items():
-                out[f"x:{key}"][c, d] = weight * np.einsum("xyab,xyab->", box, chain)
-            # the right-hand ends sit at -x1, read at -Q: FT[f(-y)](-Q) = FT[f](Q), no flips
-            left = to_momentum(np.einsum("xysa,xynb->xysanb", L[c], gr))
-            right = to_momentum(np.einsum("xyam,xybr->xyambr", gr, R[d]))
-            left_a = to_momentum(np.einsum("xyna,xybs->xynabs", R[d], ga))
-            right_a = to_momentum(np.einsum("xysm,xyar->xysmar", L[c], ga))
-            for key, chain in psi_chains.items():
-                K6 = chain.reshape(n, n, 2, 2, 2, 2)
-                out[f"psi_r:{key}"][c, d] = (
-                    W * weight * np.einsum("xysanb,xyambr,xymrns->", left, right, K6)
-                )
-                out[f"psi_a:{key}"][c, d] = (
-                    W * weight * np.einsum("xynabs,xysmar,xymrnb->", left_a, right_a, K6)
-                )
+    for slot, left_k, right_k in ends:
+        L, R = grid.to_space(left_k), grid.to_space(right_k)
+        box = to_momentum(np.einsum("xysm,xynr->xymrns", L, R).reshape(n, n, 4, 4))
+        for key, chain in x_chains.items():
+            out[f"x:{key}"][slot] += weight * np.einsum("xyab,xyab->", box, chain)
+        # the right-hand ends sit at -x1, read at -Q: FT[f(-y)](-Q) = FT[f](Q), no flips
+        left = to_momentum(np.einsum("xysa,xynb->xysanb", L, gr))
+        right = to_momentum(np.einsum("xyam,xybr->xyambr", gr, R))
+        left_a = to_momentum(np.einsum("xyna,xybs->xynabs", R, ga))
+        right_a = to_momentum(np.einsum("xysm,xyar->xysmar", L, ga))
+        for key, chain in psi_chains.items():
+            K6 = chain.reshape(n, n, 2, 2, 2, 2)
+            out[f"psi_r:{key}"][slot] += (
+                W * weight * np.einsum("xysanb,xyambr,xymrns->", left, right, K6)
+            )
+            out[f"psi_a:{key}"][slot] += (
+                W * weight * np.einsum("xynabs,xysmar,xymrnb->", left_a, right_a, K6)
+            )
     return out
 
 
+#: the entries of d C/d q_x that the Hall part needs (crossed.CrossedBlock.hall_part)
+GRADIENT_SLOTS = ((0, 1), (1, 0), (3, 1), (1, 3))
+
+
+def _ends(grid: _Grid, gradient: bool):
+    """The current block's vertex ends and, with ``gradient``, d/dq_x of GRADIENT_SLOTS' ends
+    (R line at p + q/2, A line at p - q/2, as crossed.crossed_block: the internal lines'
+    shift is absorbed by their momenta, so q enters at the ends only)."""
+    gr, ga = grid.gr_k, grid.ga_k
+    ends = [((c, d), ga @ PAULI[c] @ gr, gr @ PAULI[d] @ ga) for c in (1, 2) for d in (1, 2)]
+    if not gradient:
+        return ends, []
+    k = 2 * math.pi * np.fft.fftfreq(grid.n, d=grid.h)
+    kx, ky = np.meshgrid(k, k, indexing="ij")
+    inside = (kx * kx + ky * ky < grid.cutoff**2)[..., None, None]
+    dgr = _green_gradient(grid.e_t, grid.d_t, kx, ky)[0] * inside
+    dga = np.conj(np.swapaxes(dgr, -1, -2))
+    slope = []
+    for c, d in GRADIENT_SLOTS:
+        L, R = ga @ PAULI[c] @ gr, gr @ PAULI[d] @ ga
+        dL = 0.5 * (ga @ PAULI[c] @ dgr - dga @ PAULI[c] @ gr)
+        dR = 0.5 * (dgr @ PAULI[d] @ ga - gr @ PAULI[d] @ dga)
+        slope += [((c, d), dL, R), ((c, d), L, dR)]
+    return ends, slope
+
+
 def cooperon_series(
-    model: SurfaceModel, eta: float, *, cutoff: float = 5.0, resolution: float = 1.0
+    model: SurfaceModel,
+    eta: float,
+    *,
+    cutoff: float = 5.0,
+    resolution: float = 1.0,
+    gradient: bool = False,
 ) -> CooperonSeries:
     """The Cooperon's contribution to the kernel beyond X and Psi, at q = 0 and broadening eta.
 
@@ -297,24 +357,55 @@ def cooperon_series(
     momentum inside |p| < p_c (the ladder's and the exact average's cutoff), on an FFT grid
     chosen from Im k_F (``resolution`` = 2 halves the momentum step: the convergence check).
     The self-energy partners of the series (and of X and Psi) are not included.
+
+    ``eta`` = 0 is the static SCBA (crossed.crossed_response's Green's functions); it needs
+    Delta_z != 0, since without the exchange field the Cooperon is massless and the series
+    diverges as ln(1/eta) (weak antilocalisation). ``gradient`` adds ``dq_x``, the first
+    order in q (CooperonSeries), for ``hall_part``.
     """
-    if not (math.isfinite(eta) and eta > 0):
-        raise ValueError(f"eta must be finite and > 0 (model units), got {eta!r}")
+    if not (math.isfinite(eta) and eta >= 0):
+        raise ValueError(f"eta must be finite and >= 0 (model units), got {eta!r}")
+    if eta == 0 and model.delta_z == 0:
+        raise ValueError(
+            "eta = 0 needs Delta_z != 0: without the exchange field the Cooperon is massless "
+            "and the series diverges (weak antilocalisation); give eta > 0"
+        )
     if not (math.isfinite(resolution) and 0.25 <= resolution <= 4):
         raise ValueError(f"resolution must lie in [0.25, 4], got {resolution!r}")
-    return _series_on(_cooperon_grid(model, eta, cutoff, resolution), eta)
+    return _series_on(_cooperon_grid(model, eta, cutoff, resolution), eta, gradient)
 
 
-def _series_on(grid: _Grid, eta: float) -> CooperonSeries:
+@lru_cache(maxsize=16)
+def static_series(
+    fermi_energy: float,
+    delta_z: float,
+    alpha: float,
+    cutoff: float,
+    resolution: float,
+    gradient: bool,
+) -> CooperonSeries:
+    """``cooperon_series`` at eta = 0 (the static SCBA), cached by the model's numbers: the
+    series in ``crossed.crossed_response``."""
+    with warnings.catch_warnings():  # the caller's model has already warned about its regime
+        warnings.simplefilter("ignore", RegimeWarning)
+        model = SurfaceModel(fermi_energy=fermi_energy, exchange_energy=delta_z, disorder=alpha)
+    return cooperon_series(model, 0.0, cutoff=cutoff, resolution=resolution, gradient=gradient)
+
+
+def _series_on(grid: _Grid, eta: float, gradient: bool = False) -> CooperonSeries:
     """``cooperon_series`` on a given grid: the chains W P^(n-1) summed, contracted."""
     P = _pair_propagator(grid)
     resolvent = np.linalg.inv(np.eye(4) - P)
     W = grid.W
-    out = _contract(
-        grid,
-        {"first": W * P, "tail": W * P @ P @ resolvent},
-        {"first": W * np.broadcast_to(np.eye(4), P.shape), "tail": W * P @ resolvent},
-    )
+    x_chains = {"first": W * P, "tail": W * P @ P @ resolvent}
+    psi_chains = {"first": W * np.broadcast_to(np.eye(4), P.shape), "tail": W * P @ resolvent}
+    ends, slope = _ends(grid, gradient)
+    out = _contract(grid, x_chains, psi_chains, ends)
+    dq = dq_first = None
+    if gradient:
+        d = _contract(grid, x_chains, psi_chains, slope)
+        dq = d["x:tail"] + d["psi_r:tail"] + d["psi_a:tail"]
+        dq_first = d["x:first"] + d["psi_r:first"] + d["psi_a:first"]
     return CooperonSeries(
         eta=float(eta),
         x_tail=out["x:tail"],
@@ -325,6 +416,8 @@ def _series_on(grid: _Grid, eta: float) -> CooperonSeries:
         psi_a1=out["psi_a:first"],
         grid=grid.n,
         spacing=grid.h,
+        dq_x=dq,
+        dq_x_first=dq_first,
     )
 
 
@@ -334,4 +427,5 @@ __all__ = [
     "cooperon_series",
     "pair_spectrum",
     "projected_cooperon_gaps",
+    "static_series",
 ]

@@ -45,6 +45,8 @@ conservation demands. So ``crossed_response`` adds C_H(q) = c_h (e_x e_y^T - e_y
 omega-dependence beyond first order in q ell is left out, as is everything of relative order
 alpha): then (sigma_xy - sigma_yx)/2 = sigma_xy(0) i omega/(i omega - D q^2) and
 Q_perp/Q_par = -sigma_xy/sigma_xx hold with the crossed sigma_xy to O(alpha) (tested).
+``cooperon=True`` adds the same Hall-type part of the maximally crossed series beyond X and Psi
+(:mod:`tisot.response.cooperon`), c_h and its first-order partners, under the same rules.
 """
 
 from __future__ import annotations
@@ -97,26 +99,31 @@ class CrossedBlock:
         return float(((c[1, 2] - c[2, 1]) / 2).real)
 
     def hall_part(self, q) -> np.ndarray:
-        """C_H(q) (..., 4, 4): the Hall-type part of C to first order in q (module docstring).
-
-        c_h in the antisymmetric (x, y) block, and the entries coupling the charge and sigma_z
-        vertices to the in-plane spin *along* q (C_0a, C_a0, C_za, C_az proportional to q_a;
-        the ladder's own couplings go to the spin perpendicular to q, Eq. B1e corrected).
-        """
+        """C_H(q) (..., 4, 4): the Hall-type part of C to first order in q (``hall_part``)."""
         if self.dq is None:
             raise ValueError("this CrossedBlock was computed without gradient=True")
-        q = np.asarray(q, dtype=float)
-        C = np.zeros((*q.shape[:-1], 4, 4), dtype=complex)
-        C[..., 1, 2] = self.hall
-        C[..., 2, 1] = -self.hall
-        d = self.dq[0]  # d/dq_x: the coefficients of q_a for a = x
-        for a in (1, 2):
-            qa = q[..., a - 1]
-            C[..., 0, a] = d[0, 1] * qa
-            C[..., a, 0] = d[1, 0] * qa
-            C[..., 3, a] = d[3, 1] * qa
-            C[..., a, 3] = d[1, 3] * qa
-        return C
+        return hall_part(self.hall, self.dq[0], q)
+
+
+def hall_part(hall: float, dq_x: np.ndarray, q) -> np.ndarray:
+    """The Hall-type part of a crossed block to first order in q (..., 4, 4) (module docstring).
+
+    ``hall`` in the antisymmetric (x, y) block, and the entries coupling the charge and sigma_z
+    vertices to the in-plane spin *along* q (C_0a, C_a0, C_za, C_az proportional to q_a, with
+    the coefficients of q_x in ``dq_x`` = dC/dq_x; rotation about z gives those of q_y; the
+    ladder's own couplings go to the spin perpendicular to q, Eq. B1e corrected).
+    """
+    q = np.asarray(q, dtype=float)
+    C = np.zeros((*q.shape[:-1], 4, 4), dtype=complex)
+    C[..., 1, 2] = hall
+    C[..., 2, 1] = -hall
+    for a in (1, 2):
+        qa = q[..., a - 1]
+        C[..., 0, a] = dq_x[0, 1] * qa
+        C[..., a, 0] = dq_x[1, 0] * qa
+        C[..., 3, a] = dq_x[3, 1] * qa
+        C[..., a, 3] = dq_x[1, 3] * qa
+    return C
 
 
 def _panels(breaks, width, n=PANEL_NODES):
@@ -337,11 +344,16 @@ def crossed_response(
     rtol: float = 1e-6,
     cutoff: float = 5.0,
     resolution: float = 1.0,
+    cooperon: bool = False,
 ) -> np.ndarray:
     """K (..., 3, 3) of Eq. (8): the exact ladder plus the crossed Hall block (module docstring).
 
     K = (M + C_H)[1 - pi alpha (M + C_H)]^-1 with C_H = c_h (e_x e_y^T - e_y e_x^T) the Hall
     entry of X + Psi at q = omega = 0; the SCBA and the cutoff as in ``ladder_response``.
+    ``cooperon`` also adds the Hall part of the maximally crossed series beyond X and Psi
+    (``cooperon.cooperon_series`` at eta = 0, with its first order in q; the same order as
+    C_H, and its q- and omega-dependence beyond that is left out likewise; it needs
+    Delta_z != 0, and takes seconds to minutes as alpha falls, cached).
     """
     _ladder._check_options(rtol, cutoff, "renormalised", "scba")
     par = _ladder.surface_parameters(model, cutoff)
@@ -349,12 +361,26 @@ def crossed_response(
     finite_q = bool(np.any(q != 0))
     block = crossed_kernel(model, cutoff=cutoff, resolution=resolution, gradient=finite_q)
     M = _ladder.ladder_kernel(model, q, omega, rtol=rtol, cutoff=cutoff).reshape(-1, 4, 4)
-    if finite_q:
-        M = M + block.hall_part(q.reshape(-1, 2))
-    else:
-        M = M.copy()
-        M[:, 1, 2] += block.hall
-        M[:, 2, 1] -= block.hall
+    parts = [block]
+    if cooperon and model.delta_z == 0:
+        raise ValueError(
+            "cooperon=True needs Delta_z != 0 (an exchange field, m_z != 0): without it the "
+            "Cooperon is massless and the series diverges at omega -> 0 (weak antilocalisation)"
+        )
+    if cooperon:
+        from .cooperon import static_series
+
+        m = model
+        parts.append(
+            static_series(m.fermi_energy, m.delta_z, m.disorder, cutoff, resolution, finite_q)
+        )
+    M = M.copy()
+    for part in parts:
+        if finite_q:
+            M += part.hall_part(q.reshape(-1, 2))
+        else:
+            M[:, 1, 2] += part.hall
+            M[:, 2, 1] -= part.hall
     eye = np.eye(4)
     with np.errstate(all="ignore"):
         K = np.linalg.solve(
