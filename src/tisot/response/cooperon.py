@@ -207,15 +207,17 @@ class _Grid:
 
 def _grid_size(kappa: float, q_c: float, cutoff: float, resolution: float) -> tuple[int, float]:
     """FFT grid: momentum period 2 pi/h >= 4 p_c (products of two functions inside |p| < p_c
-    do not wrap), momentum step <= min(Im k_F, q_c)/2: the poles' distance from the real axis,
-    and the width q_c = sqrt((Gamma_c + 2 eta)/D) of the Cooperon's pole in Q (without it a
-    light Cooperon, small Delta_z, is one grid point wide and its Q = 0 term is overcounted).
-    The sharp disk cutoff on a Cartesian grid converges irregularly (~1e-3 on P(0) here, 1e-4
-    at resolution 2); the Hall tail to ~0.3 % (tested)."""
+    do not wrap), and a momentum step that resolves both poles: <= Im k_F/2 (the Green's
+    functions' distance from the real axis) and <= q_c, the Cooperon pole's distance in Q,
+    q_c = sqrt((Gamma_c + 2 eta)/D). A grid sum of a function with a pole d from the real axis
+    errs by ~exp(-2 pi d/step): 2e-3 for the Cooperon at the bound, the size of the sharp disk
+    cutoff's irregular convergence on a Cartesian grid (~1e-3 on P(0), 1e-4 at resolution 2;
+    the Hall tail ~0.3 %, tested). At Delta_z = 0.3 the first bound decides; a light Cooperon
+    (small Delta_z or eta) needs the second, or its Q = 0 term is overcounted."""
     from scipy import fft
 
     h = 0.95 * math.pi / (2 * cutoff)
-    dk = min(kappa, q_c) / (2 * resolution)
+    dk = min(kappa / 2, q_c) / resolution
     return fft.next_fast_len(math.ceil(2 * math.pi / (h * dk))), h
 
 
