@@ -4,6 +4,7 @@ broadening eta, and the maximally crossed (Cooperon) series that accounts for it
     python examples/beyond_ladder_cooperon.py compute [name ...]   # slow (~1.5 h on 2 cores)
     python examples/beyond_ladder_cooperon.py gather                # cache -> shipped data
     python examples/beyond_ladder_cooperon.py plot                  # figure + table, instant
+    python examples/beyond_ladder_cooperon.py rotation              # Hall rotation of Q (~10 min)
 
 Dense (exact) Fermi-surface traces at seven broadenings eta = Gamma/32 ... 2 Gamma from one
 diagonalisation per sample (tisot.response.exact.fermi.dense_sample_fermi_surface; the same
@@ -225,6 +226,34 @@ def plot():
     print(cooperon_table(ds))
 
 
+def rotation(alphas=(0.2, 0.1, 0.05, 0.03, 0.02)):
+    """The Hall rotation of the diffusive torque, Q_perp/Q_par = K_xz/-K_yz at q along x with
+    D q^2 = omega = 1e-3/tau_tr (crossed.crossed_response), and -sigma_xy/sigma_xx at q = 0:
+    noncrossing ladder, + X + Psi, + the Cooperon series (eta = 0, the static SCBA)."""
+    import math
+
+    from tisot.response.analytic import conductivity
+    from tisot.response.crossed import crossed_response
+    from tisot.response.ladder import ladder_response
+
+    print("| alpha | noncrossing | + X + Psi | + Cooperon series | -sigma_xy/sigma_xx (+ series) |")
+    print("|---|---|---|---|---|")
+    for a in alphas:
+        m = model_for(a)
+        w = 1e-3 / m.transport_time
+        q = [math.sqrt(w / m.diffusion_constant), 0.0]
+        turns = []
+        for K in (
+            ladder_response(m, q, w),
+            crossed_response(m, q, w),
+            crossed_response(m, q, w, cooperon=True),
+        ):
+            turns.append(float((K[0, 2] / -K[1, 2]).real))
+        s = conductivity(crossed_response(m, [0.0, 0.0], 1e-7 * a, cooperon=True))
+        row = " | ".join(f"{t:+.4f}" for t in turns)
+        print(f"| {a:g} | {row} | {-s[0, 1].real / s[0, 0].real:+.4f} |", flush=True)
+
+
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "plot"
     if command == "compute":
@@ -233,5 +262,7 @@ if __name__ == "__main__":
         gather()
     elif command == "gather":
         gather()
+    elif command == "rotation":
+        rotation()
     else:
         plot()
