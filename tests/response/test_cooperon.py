@@ -110,63 +110,17 @@ def test_series_first_terms_are_x_and_psi():
             np.testing.assert_allclose(ours[CURRENT], theirs[CURRENT], atol=5e-5)
 
 
-def literal_series(grid):
-    """The series' terms on ``grid`` in position space, written from the Wick contraction of
-    Tr[s_c G^R V..V G^R s_d G^A V..V G^A] with every impurity line crossing: for X_n the R line
-    visits x_1..x_n and the A line x_1..x_n again (x_1 = 0); for Psi^R_m the R line visits
-    y, x_1..x_m, y and the A line x_1..x_m (y = 0), and mirror for Psi^A_m. The rungs form one
-    transfer operator T[(x, pair), (x', pair')] = W dA G^R(x - x') (x) G^A(x - x') over every
-    site pair, summed by a dense solve (1 - T)^-1: no FFT, no convolution theorem."""
-    from tisot.response.crossed import PAULI
-
-    n, h, W = grid.n, grid.h, grid.W
-    dA = h * h
-    space = lambda f: np.fft.ifft2(f, axes=(0, 1)).reshape(n * n, 2, 2) / dA  # noqa: E731
-    gR, gA = space(grid.gr_k), space(grid.ga_k)
-    i, j = np.divmod(np.arange(n * n), n)
-    diff = ((i[:, None] - i[None, :]) % n) * n + (j[:, None] - j[None, :]) % n
-    T = np.einsum("stbB,stdD->sbdtBD", gR[diff], gA[diff]).reshape(4 * n * n, 4 * n * n)
-    T *= W * dA
-    one = np.eye(4 * n * n)
-    resolvent = np.linalg.inv(one - T)
-    chains = {"2": T, "tail": T @ T @ resolvent, "1": one, "psi_tail": T @ resolvent}
-    chains = {k: v.reshape(n * n, 2, 2, n * n, 2, 2) for k, v in chains.items()}
-    neg = (-i) % n * n + (-j) % n  # the site of -x
-    out = {k: np.zeros((4, 4), complex) for k in ("x2", "x_tail", "psi_r1", "psi_r_tail")}
-    out |= {k: np.zeros((4, 4), complex) for k in ("psi_a1", "psi_a_tail")}
-    for c in (1, 2):
-        for d in (1, 2):
-            L = space(grid.ga_k @ PAULI[c] @ grid.gr_k)
-            R = space(grid.gr_k @ PAULI[d] @ grid.ga_k)
-            for key, chain in (("x2", "2"), ("x_tail", "tail")):
-                out[key][c, d] = W * np.einsum("bdsca,sab,scd->", chains[chain][0], L, R)
-            for key, chain in (("1", "1"), ("_tail", "psi_tail")):
-                out["psi_r" + key][c, d] = (
-                    W
-                    * W
-                    * dA
-                    * np.einsum("ucgtea,tab,ubc,tef,ufg->", chains[chain], L, gR[neg], gR, R[neg])
-                )
-                out["psi_a" + key][c, d] = (
-                    W
-                    * W
-                    * dA
-                    * np.einsum("ubetcf,uab,tcd,ude,tfa->", chains[chain], L[neg], R, gA[neg], gA)
-                )
-    return out
-
-
 def test_series_equals_the_literal_position_space_sum():
     """Every term and both resummed tails of the FFT evaluation equal the position-space sum of
     the same diagrams on the same (small, periodic) grid. A Cooperon chain read backwards,
     K(-Q) in either chain or a truncated tail fails this by 15-95 %."""
-    from tisot.response.cooperon import _cooperon_grid, _series_on
+    from tisot.response.cooperon import _cooperon_grid, _series_on, position_space_series
 
     m = model(0.2)
     eta = 0.25 * broadening(m)
     grid = _cooperon_grid(m, eta, 5.0, 1.0, size=10)
     ours = _series_on(grid, eta)
-    for key, theirs in literal_series(grid).items():
+    for key, theirs in position_space_series(grid).items():
         assert np.abs(theirs).max() > 1e-3  # a term of this grid, not a zero
         np.testing.assert_allclose(getattr(ours, key), theirs, atol=1e-12 * np.abs(theirs).max())
 

@@ -377,6 +377,55 @@ def cooperon_series(
     return _series_on(_cooperon_grid(model, eta, cutoff, resolution), eta, gradient)
 
 
+def position_space_series(grid: _Grid) -> dict[str, np.ndarray]:
+    """The series' terms on ``grid`` in position space, written from the Wick contraction of
+    Tr[s_c G^R V..V G^R s_d G^A V..V G^A] with every impurity line crossing: for X_n the R line
+    visits x_1..x_n and the A line x_1..x_n again (x_1 = 0); for Psi^R_m the R line visits
+    y, x_1..x_m, y and the A line x_1..x_m (y = 0), and mirror for Psi^A_m. The rungs form one
+    transfer operator T[(x, pair), (x', pair')] = W dA G^R(x - x') (x) G^A(x - x') over every
+    site pair, summed by a dense solve (1 - T)^-1: no FFT, no convolution theorem. The
+    independent check of ``_series_on`` (tests) and the plain baseline of
+    benchmarks/bench_cooperon.py; memory (4 n^2)^2 complex numbers, so small grids only.
+    Keys as CooperonSeries' fields."""
+    if grid.n > 32:
+        raise ValueError(f"position_space_series is for small grids, n <= 32; got n = {grid.n}")
+    n, h, W = grid.n, grid.h, grid.W
+    dA = h * h
+    space = lambda f: np.fft.ifft2(f, axes=(0, 1)).reshape(n * n, 2, 2) / dA  # noqa: E731
+    gR, gA = space(grid.gr_k), space(grid.ga_k)
+    i, j = np.divmod(np.arange(n * n), n)
+    diff = ((i[:, None] - i[None, :]) % n) * n + (j[:, None] - j[None, :]) % n
+    T = np.einsum("stbB,stdD->sbdtBD", gR[diff], gA[diff]).reshape(4 * n * n, 4 * n * n)
+    T *= W * dA
+    one = np.eye(4 * n * n)
+    resolvent = np.linalg.inv(one - T)
+    chains = {"2": T, "tail": T @ T @ resolvent, "1": one, "psi_tail": T @ resolvent}
+    chains = {k: v.reshape(n * n, 2, 2, n * n, 2, 2) for k, v in chains.items()}
+    neg = (-i) % n * n + (-j) % n  # the site of -x
+    out = {k: np.zeros((4, 4), complex) for k in ("x2", "x_tail", "psi_r1", "psi_r_tail")}
+    out |= {k: np.zeros((4, 4), complex) for k in ("psi_a1", "psi_a_tail")}
+    for c in (1, 2):
+        for d in (1, 2):
+            L = space(grid.ga_k @ PAULI[c] @ grid.gr_k)
+            R = space(grid.gr_k @ PAULI[d] @ grid.ga_k)
+            for key, chain in (("x2", "2"), ("x_tail", "tail")):
+                out[key][c, d] = W * np.einsum("bdsca,sab,scd->", chains[chain][0], L, R)
+            for key, chain in (("1", "1"), ("_tail", "psi_tail")):
+                out["psi_r" + key][c, d] = (
+                    W
+                    * W
+                    * dA
+                    * np.einsum("ucgtea,tab,ubc,tef,ufg->", chains[chain], L, gR[neg], gR, R[neg])
+                )
+                out["psi_a" + key][c, d] = (
+                    W
+                    * W
+                    * dA
+                    * np.einsum("ubetcf,uab,tcd,ude,tfa->", chains[chain], L[neg], R, gA[neg], gA)
+                )
+    return out
+
+
 @lru_cache(maxsize=16)
 def static_series(
     fermi_energy: float,
@@ -428,6 +477,7 @@ __all__ = [
     "PairSpectrum",
     "cooperon_series",
     "pair_spectrum",
+    "position_space_series",
     "projected_cooperon_gaps",
     "static_series",
 ]
