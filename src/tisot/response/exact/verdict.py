@@ -151,12 +151,13 @@ def cooperon_table(ds: xr.Dataset | None = None) -> str:
         r = ds.isel(run=i)
         h = hall_residuals(r)
         for e in range(r.sizes["eta_index"]):
-            err = h["err"][e]
+            e_ = h["err"][e]
+            err = f"{e_:.3f}" if e_ >= 5e-4 else f"{e_:.4f}"  # not "± 0.000"
             lines.append(
                 f"| {float(r.alpha):.2f} | {float(r.box_over_ell):.0f} | {int(r.realisations)} | "
                 f"{float(r.cooperon_mass_over_gamma):.2f} | {float(r.eta_over_gamma[e]):.3f} | "
-                f"{h['exact'][e]:.3f} ± {err:.3f} | {float(r.ladder_sigma_xy[e]):.3f} | "
+                f"{h['exact'][e]:.3f} ± {err} | {float(r.ladder_sigma_xy[e]):.3f} | "
                 f"{float(r.crossed_sigma_xy[e]):.3f} | {float(r.cooperon_sigma_xy[e]):.3f} | "
-                f"{h['crossed'][e]:+.3f} ± {err:.3f} | {h['cooperon'][e]:+.3f} ± {err:.3f} |"
+                f"{h['crossed'][e]:+.3f} ± {err} | {h['cooperon'][e]:+.3f} ± {err} |"
             )
     return "\n".join(lines)
