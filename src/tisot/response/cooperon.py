@@ -40,7 +40,7 @@ import numpy as np
 
 from ..model.regime import RegimeWarning
 from ..model.surface import SurfaceModel
-from .crossed import PAULI, _green, _green_gradient, hall_part
+from ._crossed_common import PAULI, _green, _green_gradient, hall_part
 from .ladder import surface_parameters
 from .selfenergy import green_parameters
 
