@@ -105,3 +105,14 @@ def test_exchange_adds_gamma_2a_k2_over_ms_at_large_k():
     f = spin_wave_frequency(mag, field, k, 0.0, D, A_EX)
     slope = mag.gamma * 2 * A_EX / MS / (2 * math.pi)  # Hz m^2
     np.testing.assert_allclose(np.diff(f) / np.diff(k**2), slope, rtol=1e-3)
+
+
+@pytest.mark.parametrize("k", [0.0, 1e6])
+def test_an_energy_maximum_has_no_spin_wave(k):
+    """m = -z against 2 T along +z: every curvature is -Ms (B + mu0 Ms) < 0 by hand (the test of
+    the uniform mode in test_magnet_resonance), so det K > 0 although m is a maximum; a k = 1e6
+    rad/m wave in a 20 nm film only adds O(kd) to that. Refused, as resonance_frequency does."""
+    mag = FilmMagnet(ms=MS)
+    with pytest.raises(ValueError, match="maximum"):
+        spin_wave_frequency(mag, [0.0, 0.0, 2.0], k, thickness=20e-9, m=[0.0, 0.0, -1.0])
+    assert spin_wave_frequency(mag, [0.0, 0.0, 2.0], k, thickness=20e-9) > 0  # the minimum, +z

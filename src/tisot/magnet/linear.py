@@ -47,6 +47,18 @@ from .film import MU0, FilmMagnet, local_frame
 _R = np.array([[0.0, -1.0], [1.0, 0.0]])  # m0 x, acting on transverse components
 
 
+def stable_root_det(mat) -> np.ndarray:
+    """sqrt(det M) of (..., 2, 2) curvature matrices, NaN where M is not positive definite
+    (det M <= 0: a saddle; det M > 0 with tr M < 0: a maximum), i.e. the state is no minimum.
+
+    The one home of the Smit–Beljers root: omega = sqrt(det K), K = (gamma / Ms) H.
+    """
+    mat = np.asarray(mat)
+    det = np.linalg.det(mat)
+    stable = (det > 0) & (np.trace(mat, axis1=-2, axis2=-1) > 0)
+    return np.sqrt(np.where(stable, det, np.nan))
+
+
 def dipolar_factor(k, thickness) -> np.ndarray:
     """P(|k| d) = 1 - (1 - e^{-|k| d}) / (|k| d) of the lowest unpinned mode (P(0) = 0)."""
     x = np.abs(np.asarray(k, dtype=float)) * thickness

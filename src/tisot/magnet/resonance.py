@@ -20,6 +20,7 @@ from scipy.optimize import brentq
 from .._validation import finite
 from .equilibrium import check_equilibrium, equilibrium, relax
 from .film import MU0, FilmMagnet, field_vector
+from .linear import stable_root_det
 
 #: field points of the down-sweep that brackets the resonance fields in kittel_field
 SWEEP_POINTS = 160
@@ -32,10 +33,8 @@ def smit_beljers_frequency(magnet: FilmMagnet, field_tesla, m) -> np.ndarray:
     definite (det H <= 0: a saddle; det H > 0 with tr H < 0: a maximum), i.e. m not a stable
     minimum. No equilibrium check: the callers check m once, at their boundary.
     """
-    h = magnet.tangent_hessian(m, field_tesla)
-    det = np.linalg.det(h)
-    stable = np.where((det > 0) & (np.trace(h, axis1=-2, axis2=-1) > 0), det, np.nan)
-    return magnet.gamma * np.sqrt(stable) / (2 * math.pi * magnet.ms)
+    root = stable_root_det(magnet.tangent_hessian(m, field_tesla))
+    return magnet.gamma * root / (2 * math.pi * magnet.ms)
 
 
 def resonance_frequency(magnet: FilmMagnet, field_tesla, m=None) -> float | np.ndarray:

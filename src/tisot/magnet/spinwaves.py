@@ -16,7 +16,7 @@ import numpy as np
 
 from .equilibrium import equilibrium
 from .film import FilmMagnet
-from .linear import stiffness
+from .linear import stable_root_det, stiffness
 
 
 def spin_wave_frequency(
@@ -58,8 +58,10 @@ def spin_wave_frequency(
         thickness=thickness,
         exchange_stiffness=exchange_stiffness,
     )
-    det = np.linalg.det(kmat)
-    if np.any(det <= 0):
-        raise ValueError("m is not a stable equilibrium for these k (det K <= 0): no spin wave")
-    f = np.sqrt(det) / (2 * math.pi)
+    f = stable_root_det(kmat) / (2 * math.pi)
+    if np.any(np.isnan(f)):
+        raise ValueError(
+            "m is not a stable equilibrium for these k (K not positive definite: a saddle or a "
+            "maximum of the energy): no spin wave; pass the minimum, or leave m out"
+        )
     return float(f) if np.ndim(f) == 0 else f
