@@ -3,6 +3,7 @@ broadening eta, and the maximally crossed (Cooperon) series that accounts for it
 
     python examples/beyond_ladder_cooperon.py compute [name ...]   # slow (~1.5 h on 2 cores)
     python examples/beyond_ladder_cooperon.py gather                # cache -> shipped data
+    python examples/beyond_ladder_cooperon.py unpack                # shipped data -> cache
     python examples/beyond_ladder_cooperon.py plot                  # figure + table, instant
     python examples/beyond_ladder_cooperon.py rotation              # Hall rotation of Q (~10 min)
 
@@ -11,7 +12,9 @@ diagonalisation per sample (tisot.response.exact.fermi.dense_sample_fermi_surfac
 samples as exact_fermi_surface(method="dense") with the same seed), against the SCBA ladder at
 the same eta: noncrossing, + X + Psi (crossed.py) and + the Cooperon series beyond them
 (cooperon.py). Cached in build/beyond_ladder_cooperon/<name>.nc, gathered into
-src/tisot/data/beyond_ladder_cooperon.nc (shipped); `plot` draws
+src/tisot/data/beyond_ladder_cooperon.nc (shipped); `unpack` turns the shipped file back into
+the cache, so that a clean clone extends a run (raise its sample count in RUNS, then `compute
+name`) without redoing the samples already shipped; `plot` draws
 docs/figures/beyond_ladder_cooperon.png and prints the table of docs/beyond-ladder.md, 3c.
 eps = 1, Delta_z = 0.3, p_c = 5 eps, model parameters read as renormalised (as the ladder).
 """
@@ -172,6 +175,11 @@ def gather():
             ),
             "cooperon_mass_over_gamma": ("run", masses),
             "seed": ("run", [r.attrs["seed"] for r in runs]),
+            "seconds": (
+                "run",
+                [float(r.attrs.get("seconds", np.nan)) for r in runs],
+                {"units": "s", "long_name": "CPU wall time of the dense traces"},
+            ),
         },
         coords={"name": ("run", names)},
         attrs={
@@ -185,6 +193,36 @@ def gather():
     )
     save_dataset(out, DATA)
     return out
+
+
+def unpack():
+    """The shipped file back into the per-run cache (the inverse of gather's raw part)."""
+    from tisot.io.store import load_dataset, save_dataset
+
+    ds = load_dataset(DATA)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    for i, name in enumerate(ds.name.values):
+        run = ds.isel(run=i)
+        n = int(run.realisations)
+        attrs = {
+            "name": str(name),
+            "alpha": float(run.alpha),
+            "box_over_ell": float(run.box_over_ell),
+            "basis_size": int(run.basis_size),
+            "seed": int(run.seed),
+            "level_spacing": float(run.level_spacing_over_gamma * run.gamma),
+        }
+        if "seconds" in run and np.isfinite(run.seconds):
+            attrs["seconds"] = float(run.seconds)
+        sig = run.raw_sigma.values[:n]
+        etas = np.array(RATIOS) * float(run.gamma)
+        cached = xr.Dataset(
+            {"sigma": (("realisation", "eta", "i", "j"), sig, {"units": "e^2/h"})},
+            coords={"eta": ("eta", etas, {"units": "E0"})},
+            attrs=attrs,
+        )
+        save_dataset(cached, CACHE / f"{name}.nc")
+        print(f"{name}: {n} samples -> {CACHE / f'{name}.nc'}")
 
 
 def plot():
@@ -262,6 +300,8 @@ if __name__ == "__main__":
         gather()
     elif command == "gather":
         gather()
+    elif command == "unpack":
+        unpack()
     elif command == "rotation":
         rotation()
     else:
