@@ -189,6 +189,30 @@ def _check(model, box_length, moments, realisations, random_vectors, cutoff):
     return box_length
 
 
+def sample_attrs(model, box, par, *, n, R, seed, trace, cutoff) -> dict:
+    """The provenance both exact averages record: box, broadening scale, sampling, the
+    parameters and the version (units: model units, energy unit E0)."""
+    from ... import __version__
+
+    L = box.length
+    return {
+        "units": "model units hbar = v = 1, energy unit E0; sigma in e^2/h",
+        "box_length": L,
+        "box_length_over_ell": L / model.mean_free_path,
+        "gamma": broadening(model),
+        "level_spacing": level_spacing(model, L),
+        "realisations": n,
+        "random_vectors": R,
+        "basis_size": box.size,
+        "fft_grid": box.grid,
+        "seed": seed,
+        "trace": trace,
+        "cutoff_over_eps": cutoff,
+        **{f"param_{k}": v for k, v in par.as_dict().items()},
+        "tisot_version": __version__,
+    }
+
+
 def exact_average(
     model: SurfaceModel,
     *,
@@ -231,8 +255,6 @@ def exact_average(
     basis size, ...) in ``attrs``.
     """
     import xarray as xr
-
-    from ... import __version__
 
     L = _check(model, box_length, moments, realisations, random_vectors, cutoff)
     if method not in METHODS:
@@ -319,21 +341,8 @@ def exact_average(
     ds.attrs = {
         "method": "exact disorder average: plane waves |p| < p_c in a periodic box, KPM "
         "Kubo-Bastin (Garcia et al. PRL 114, 116602 (2015)), Jackson kernel",
-        "units": "model units hbar = v = 1, energy unit E0; sigma in e^2/h",
-        "box_length": L,
-        "box_length_over_ell": L / model.mean_free_path,
         "moments": N,
         "resolution": resolution,
-        "gamma": gamma,
-        "level_spacing": spacing,
-        "realisations": n,
-        "random_vectors": R,
-        "basis_size": box.size,
-        "fft_grid": box.grid,
-        "seed": seed,
-        "trace": method,
-        "cutoff_over_eps": cutoff,
-        **{f"param_{k}": v for k, v in par.as_dict().items()},
-        "tisot_version": __version__,
+        **sample_attrs(model, box, par, n=n, R=R, seed=seed, trace=method, cutoff=cutoff),
     }
     return ds

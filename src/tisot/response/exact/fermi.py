@@ -54,6 +54,7 @@ from .average import (
     _spectral_bounds,
     broadening,
     level_spacing,
+    sample_attrs,
 )
 from .box import PlaneWaveBox
 
@@ -299,8 +300,6 @@ def exact_fermi_surface(
     from rich.console import Console
     from rich.progress import Progress
 
-    from ... import __version__
-
     L = _check(model, box_length, 16, realisations, random_vectors, cutoff)
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
@@ -395,24 +394,11 @@ def exact_fermi_surface(
         "method": "exact disorder average, Fermi surface: plane waves |p| < p_c in a periodic "
         "box, streamed Chebyshev resolvents with Lorentzian broadening eta, Kubo-Streda I, "
         "density response; eta -> 0 by least-squares lines",
-        "units": "model units hbar = v = 1, energy unit E0; sigma in e^2/h",
-        "box_length": L,
-        "box_length_over_ell": L / model.mean_free_path,
         "q_ell": (q_abs * model.mean_free_path).tolist(),
-        "gamma": gamma,
         "eta_over_gamma": ratios.tolist(),
-        "level_spacing": spacing,
-        "realisations": n,
-        "random_vectors": R,
         "chebyshev_terms": moments,
         "tol": tol,
-        "basis_size": box.size,
-        "fft_grid": box.grid,
-        "seed": seed,
-        "trace": method,
-        "cutoff_over_eps": cutoff,
-        **{f"param_{k}": v for k, v in par.as_dict().items()},
-        "tisot_version": __version__,
+        **sample_attrs(model, box, par, n=n, R=R, seed=seed, trace=method, cutoff=cutoff),
     }
     return summarise(ds)
 
