@@ -115,6 +115,10 @@ def test_dataset_layout_units_and_error_bars():
     assert np.all(ds.sigma_err > 0)
     for key in ("box_length", "moments", "resolution", "realisations", "basis_size"):
         assert key in ds.attrs
+    # by hand: L = 9, spacing 2 pi/(eps L^2), three samples, the model's alpha
+    assert ds.attrs["box_length_over_ell"] == pytest.approx(9.0 / m.mean_free_path, rel=1e-12)
+    assert ds.attrs["level_spacing"] == pytest.approx(2 * math.pi / 81.0, rel=1e-12)
+    assert ds.attrs["realisations"] == 3 and ds.attrs["moments"] == 64
     # the density of states of the Dirac band, nu = eps/(2 pi), to O(alpha) and resolution
     assert float(ds.dos_mean) == pytest.approx(1 / (2 * math.pi), rel=0.25)
 

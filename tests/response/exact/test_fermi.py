@@ -157,6 +157,12 @@ def test_exact_fermi_surface_dataset_dense_small_box():
     assert ds.sigma.dims == ("realisation", "eta", "i", "j")
     for key in ("box_length_over_ell", "eta_over_gamma", "basis_size", "realisations", "tol"):
         assert key in ds.attrs
+    # by hand: L = 10 l, level spacing 1/(nu L^2) = 2 pi/(eps L^2), 8 samples
+    L = 10.0 * m.mean_free_path
+    assert ds.attrs["box_length_over_ell"] == pytest.approx(10.0, rel=1e-12)
+    assert ds.attrs["level_spacing"] == pytest.approx(2 * math.pi / L**2, rel=1e-12)
+    assert ds.attrs["realisations"] == 8
+    assert ds.attrs["param_disorder"] == pytest.approx(0.3, rel=1e-6)  # read as renormalised
 
 
 @pytest.mark.parametrize(
