@@ -84,9 +84,15 @@ def compute_one(name):
     done, seconds = 0, 0.0
     if path.exists():
         old = load_dataset(path)
-        if (old.attrs["seed"], old.attrs["basis_size"]) != (seed, box.size):
-            raise SystemExit(f"{path} was computed with another seed or box; delete it first")
-        done = min(old.sizes["realisation"], n)
+        same = (old.attrs["seed"], old.attrs["basis_size"]) == (seed, box.size)
+        if not (same and np.allclose(old.eta.values, etas, rtol=1e-12)):
+            raise SystemExit(f"{path} was computed with another seed, box or eta; delete it")
+        if old.sizes["realisation"] > n:
+            raise SystemExit(
+                f"{path} holds {old.sizes['realisation']} samples, more than RUNS asks ({n}): "
+                "raise the count in RUNS (or delete the cache)"
+            )
+        done = old.sizes["realisation"]
         sig[:done] = old.sigma.values[:done]
         seconds = float(old.attrs.get("seconds", 0.0))
     CACHE.mkdir(parents=True, exist_ok=True)

@@ -234,8 +234,14 @@ def test_series_bad_input(kwargs):
     args = {"eta": 0.1} | kwargs
     with pytest.raises(ValueError, match=next(iter(kwargs))):
         cooperon_series(model(0.2), args.pop("eta"), **args)
+
+
+def test_series_without_exchange_or_gradient_is_refused():
     with pytest.raises(ValueError, match="Delta_z != 0"):
         cooperon_series(model(0.2, dz=0.0), 0.0)
+    # a massless Cooperon at a vanishing eta: refused by name, not an overflow in the grid size
+    with pytest.raises(ValueError, match="massless"):
+        cooperon_series(model(0.2, dz=0.0), 1e-300)
     with pytest.raises(ValueError, match="gradient=True"):
         cooperon_series(model(0.2), 0.1).hall_part([0.1, 0.0])
 
@@ -244,6 +250,8 @@ def test_series_refuses_a_grid_too_large():
     m = model(0.005)
     with pytest.raises(ValueError, match="raise eta"):
         cooperon_series(m, 1e-3 * broadening(m))
+    with pytest.raises(ValueError, match=r"alpha >~ 0\.014"):  # the static series: no eta
+        cooperon_series(m, 0.0)
 
 
 @pytest.mark.parametrize("nodes", [2.7, 4, True])
@@ -256,3 +264,13 @@ def test_bad_nodes(nodes):
 def test_projected_gaps_refuse_the_gap(x):
     with pytest.raises(ValueError, match="Delta_z/eps"):
         projected_cooperon_gaps(x)
+
+
+@pytest.mark.filterwarnings("ignore::tisot.model.regime.RegimeWarning")  # alpha = 0.2
+def test_the_cached_static_series_cannot_be_corrupted_by_a_caller():
+    from tisot.response.cooperon import static_series
+
+    series = static_series(1.0, 0.3, 0.2, 5.0, 1.0, False)
+    with pytest.raises(ValueError, match="read-only"):
+        series.x_tail[1, 2] = 0.0
+    assert static_series(1.0, 0.3, 0.2, 5.0, 1.0, False) is series

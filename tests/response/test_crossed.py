@@ -249,6 +249,10 @@ def test_cooperon_series_onsager_and_needs_exchange():
     assert np.abs(K - cr.crossed_response(model(0.2), q, w)).max() > 1e-3 * np.abs(K).max()
     with pytest.raises(ValueError, match="Delta_z != 0"):
         cr.crossed_response(model(0.2, dz=0.0), q, w, cooperon=True)
+    with pytest.raises(ValueError, match="cooperon must be True or False"):
+        cr.crossed_response(model(0.2), q, w, cooperon="no")
+    with pytest.raises(ValueError, match="resolution"):  # checked before any quadrature runs
+        cr.crossed_response(model(0.2), q, w, cooperon=True, resolution=6.0)
 
 
 @pytest.mark.filterwarnings("ignore::tisot.model.regime.RegimeWarning")  # alpha = 0.2
@@ -270,3 +274,5 @@ def test_cli_cooperon_flag():
     assert np.abs(K - expected).max() < 1e-10 * np.abs(expected).max()
     bad = runner.invoke(app, [*args, "--cooperon"])
     assert bad.exit_code == 2 and "--crossed" in bad.output
+    no_field = runner.invoke(app, [*args, "--mz", "0", "--crossed", "--cooperon"])
+    assert no_field.exit_code == 2 and "--mz" in no_field.output and "--delta-sd" in no_field.output

@@ -142,7 +142,7 @@ def response(
         typer.Option(
             "--cooperon",
             help="With --crossed: also the maximally crossed (Cooperon) series beyond X and "
-            "Psi (needs --delta-sd != 0; seconds at alpha = 0.1, minutes below 0.03).",
+            "Psi (needs --delta-sd and --mz != 0; seconds at alpha = 0.1, minutes below 0.03).",
         ),
     ] = False,
     units: UnitsOpt = Units.dimensionless,
@@ -183,6 +183,12 @@ def response(
                 options = check_flags(RESPONSE_FLAGS, {"--rtol": rtol, "--cutoff": cutoff})
                 options = {"rtol": options["--rtol"], "cutoff": options["--cutoff"]}
             model = build_model(energy, delta_sd, mz, alpha, velocity, units)
+            if cooperon and model.delta_z == 0:
+                raise ValueError(
+                    "--cooperon needs an exchange field, Delta_z = --delta-sd * --mz != 0: "
+                    "without it the Cooperon is massless and its series diverges (weak "
+                    "antilocalisation); give --delta-sd and --mz both nonzero"
+                )
             qq = parse_pair(q, "--q")
             w = omega if units is Units.dimensionless else 2 * np.pi * (frequency_ghz or 0.0)
             inputs = {"--q": q, "--omega": omega, "--energy": energy, "--delta-sd": delta_sd,

@@ -217,8 +217,10 @@ def _grid_size(kappa: float, q_c: float, cutoff: float, resolution: float) -> tu
     from scipy import fft
 
     h = 0.95 * math.pi / (2 * cutoff)
-    dk = min(kappa / 2, q_c) / resolution
-    return fft.next_fast_len(math.ceil(2 * math.pi / (h * dk))), h
+    cells = 2 * math.pi / (h * min(kappa / 2, q_c) / resolution)
+    if not cells < 2**20:  # far beyond any memory: the caller refuses it
+        return 2**20, h
+    return fft.next_fast_len(math.ceil(cells)), h
 
 
 def _cooperon_grid(
@@ -231,18 +233,31 @@ def _cooperon_grid(
     )
     e_t, d_t = complex(e_t), complex(d_t)
     kappa = abs(complex(np.sqrt(e_t * e_t - d_t * d_t)).imag)
-    # pair_spectrum needs eta > 0 (tau_eta from the Ward identity); for the static SCBA the
-    # pole width at eta = 1e-3 Gamma stands in (it differs by 0.1 %: only the step is chosen)
+    # pair_spectrum needs eta > 0 (tau_eta from the Ward identity); for the static SCBA its mass
+    # at eta = 1e-3 Gamma stands in (the mass moves by O(eta): only the step is chosen), and
+    # the pole's distance is the mass plus the real 2 eta, not the stand-in's
     spectrum = pair_spectrum(model, eta or 1e-3 * abs(e_t.imag), cutoff=cutoff)
-    q_c = math.sqrt(max(spectrum.mass + 2 * spectrum.eta, 0.0) / model.diffusion_constant)
+    width = spectrum.mass + 2 * eta
+    if size is None and not width > 1e-6 * abs(e_t.imag):
+        raise ValueError(
+            f"the Cooperon is (nearly) massless here (Gamma_c + 2 eta = {width:.2g}): the series "
+            "diverges as eta -> 0 (weak antilocalisation); raise |Delta_z| (m_z) or eta"
+        )
+    q_c = math.sqrt(max(width, 0.0) / model.diffusion_constant)
     n, h = _grid_size(kappa, q_c, par.cutoff, resolution)
     if size is not None:
         n = int(size)
     nbytes = 16 * n * n * 16 * 16  # measured peak: ~16 grid arrays of 16 components
     if nbytes > MAX_BYTES:
+        fix = (
+            "raise eta, or lower resolution"
+            if eta
+            else "the static series needs alpha >~ 0.014 at Delta_z = 0.3 eps, more at smaller "
+            "|Delta_z|; or lower resolution"
+        )
         raise ValueError(
-            f"the Cooperon grid ({n} x {n}) needs {nbytes / 1e9:.0f} GB: alpha or eta is too "
-            "small for this method (raise eta, or lower resolution)"
+            f"the Cooperon grid ({n} x {n}) needs {nbytes / 1e9:.0f} GB: alpha, Delta_z or eta "
+            f"is too small for this method ({fix})"
         )
     from scipy import fft
 
@@ -303,7 +318,7 @@ def _contract(grid: _Grid, x_chains: dict, psi_chains: dict, ends) -> dict[str, 
     return out
 
 
-#: the entries of d C/d q_x that the Hall part needs (crossed.CrossedBlock.hall_part)
+#: the entries of d C/d q_x that the Hall part needs (_crossed_common.hall_part)
 GRADIENT_SLOTS = ((0, 1), (1, 0), (3, 1), (1, 3))
 
 
@@ -354,10 +369,11 @@ def cooperon_series(
 
     (each a product in Q after one FFT), summed as W P^2 (1 - P)^-1 (n >= 3) and
     W P (1 - P)^-1 (m >= 2). The Cooperon is massive (``pair_spectrum``), so the series
-    converge; their Hall part is ~ -0.155 alpha ln(1/alpha) at eta -> 0 (it vanishes as alpha -> 0,
-    slowly: the largest correction to sigma_xy at realistic alpha; docs/beyond-ladder.md, 3c). SCBA Green's functions at eps +- i eta, every
-    momentum inside |p| < p_c (the ladder's and the exact average's cutoff), on an FFT grid
-    chosen from Im k_F (``resolution`` = 2 halves the momentum step: the convergence check).
+    converge; their Hall part is ~ -0.155 alpha ln(1/alpha) at eta -> 0 (it vanishes as
+    alpha -> 0, slowly: the largest correction to sigma_xy at realistic alpha;
+    docs/beyond-ladder.md, 3c). SCBA Green's functions at eps +- i eta, every momentum inside
+    |p| < p_c (the ladder's and the exact average's cutoff), on an FFT grid chosen from
+    Im k_F (``resolution`` = 2 halves the momentum step: the convergence check).
     The self-energy partners of the series (and of X and Psi) are not included.
 
     ``eta`` = 0 is the static SCBA (crossed.crossed_response's Green's functions); it needs
@@ -383,9 +399,10 @@ def position_space_series(grid: _Grid) -> dict[str, np.ndarray]:
     visits x_1..x_n and the A line x_1..x_n again (x_1 = 0); for Psi^R_m the R line visits
     y, x_1..x_m, y and the A line x_1..x_m (y = 0), and mirror for Psi^A_m. The rungs form one
     transfer operator T[(x, pair), (x', pair')] = W dA G^R(x - x') (x) G^A(x - x') over every
-    site pair, summed by a dense solve (1 - T)^-1: no FFT, no convolution theorem. The
-    independent check of ``_series_on`` (tests) and the plain baseline of
-    benchmarks/bench_cooperon.py; memory (4 n^2)^2 complex numbers, so small grids only.
+    site pair, summed by a dense solve (1 - T)^-1: no convolution theorem (FFTs only to get
+    G(x) and the vertex ends in position space). The independent check of ``_series_on``
+    (tests) and the plain baseline of benchmarks/bench_cooperon.py; memory (4 n^2)^2 complex
+    numbers, so small grids only.
     Keys as CooperonSeries' fields."""
     if grid.n > 32:
         raise ValueError(f"position_space_series is for small grids, n <= 32; got n = {grid.n}")
@@ -436,11 +453,15 @@ def static_series(
     gradient: bool,
 ) -> CooperonSeries:
     """``cooperon_series`` at eta = 0 (the static SCBA), cached by the model's numbers: the
-    series in ``crossed.crossed_response``."""
+    series in ``crossed.crossed_response``. Its arrays are read-only (they are shared)."""
     with warnings.catch_warnings():  # the caller's model has already warned about its regime
         warnings.simplefilter("ignore", RegimeWarning)
         model = SurfaceModel(fermi_energy=fermi_energy, exchange_energy=delta_z, disorder=alpha)
-    return cooperon_series(model, 0.0, cutoff=cutoff, resolution=resolution, gradient=gradient)
+    series = cooperon_series(model, 0.0, cutoff=cutoff, resolution=resolution, gradient=gradient)
+    for value in vars(series).values():
+        if isinstance(value, np.ndarray):
+            value.flags.writeable = False
+    return series
 
 
 def _series_on(grid: _Grid, eta: float, gradient: bool = False) -> CooperonSeries:

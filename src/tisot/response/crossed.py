@@ -316,17 +316,24 @@ def crossed_response(
     Delta_z != 0, and takes seconds to minutes as alpha falls, cached).
     """
     _ladder._check_options(rtol, cutoff, "renormalised", "scba")
+    if not isinstance(cooperon, bool | np.bool_):
+        raise ValueError(f"cooperon must be True or False, got {cooperon!r}")
+    if cooperon and model.delta_z == 0:
+        raise ValueError(
+            "cooperon=True needs Delta_z != 0 (an exchange field, m_z != 0): without it the "
+            "Cooperon is massless and the series diverges (weak antilocalisation)"
+        )
+    if cooperon and not (math.isfinite(resolution) and 0.25 <= resolution <= 4):
+        raise ValueError(
+            f"resolution must lie in [0.25, 4] with cooperon=True (the Cooperon grid's range), "
+            f"got {resolution!r}"
+        )
     par = _ladder.surface_parameters(model, cutoff)
     q, omega, shape = _ladder._check_points(q, omega, par, allow_static=False)
     finite_q = bool(np.any(q != 0))
     block = crossed_kernel(model, cutoff=cutoff, resolution=resolution, gradient=finite_q)
     M = _ladder.ladder_kernel(model, q, omega, rtol=rtol, cutoff=cutoff).reshape(-1, 4, 4)
     parts = [block]
-    if cooperon and model.delta_z == 0:
-        raise ValueError(
-            "cooperon=True needs Delta_z != 0 (an exchange field, m_z != 0): without it the "
-            "Cooperon is massless and the series diverges at omega -> 0 (weak antilocalisation)"
-        )
     if cooperon:
         from .cooperon import static_series
 

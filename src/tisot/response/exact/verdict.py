@@ -151,8 +151,8 @@ def cooperon_table(ds: xr.Dataset | None = None) -> str:
         r = ds.isel(run=i)
         h = hall_residuals(r)
         for e in range(r.sizes["eta_index"]):
-            e_ = h["err"][e]
-            err = f"{e_:.3f}" if e_ >= 5e-4 else f"{e_:.4f}"  # not "± 0.000"
+            sigma = h["err"][e]
+            err = f"{sigma:.3f}" if sigma >= 5e-4 else f"{sigma:.4f}"  # not "± 0.000"
             lines.append(
                 f"| {float(r.alpha):.2f} | {float(r.box_over_ell):.0f} | {int(r.realisations)} | "
                 f"{float(r.cooperon_mass_over_gamma):.2f} | {float(r.eta_over_gamma[e]):.3f} | "
