@@ -179,9 +179,7 @@ def test_series_gradient_first_terms_are_crossed_blocks_and_tails_match_finite_d
     P = _pair_propagator(grid)
     tails = np.linalg.inv(np.eye(4) - P)
     chains = ({"t": grid.W * P @ P @ tails}, {"t": grid.W * P @ tails})
-    k = 2 * math.pi * np.fft.fftfreq(grid.n, d=grid.h)
-    kx, ky = np.meshgrid(k, k, indexing="ij")
-    inside = (kx * kx + ky * ky < grid.cutoff**2)[..., None, None]
+    kx, ky, inside = grid.momenta()
 
     def tails_at(q):
         gr = _green(grid.e_t, grid.d_t, kx + q / 2, ky) * inside

@@ -194,6 +194,10 @@ class _Grid:
     d_t: complex
     cutoff: float  #: p_c (absolute)
 
+    def momenta(self):
+        """(kx, ky, inside): the grid's momenta (n, n) and the cutoff mask |k| < p_c (n, n, 1, 1)."""
+        return _momenta(self.n, self.h, self.cutoff)
+
     def to_space(self, f):  # Int d^2k/(2 pi)^2 e^{iky} f(k)
         from scipy import fft
 
@@ -221,6 +225,14 @@ def _grid_size(kappa: float, q_c: float, cutoff: float, resolution: float) -> tu
     if not cells < 2**20:  # far beyond any memory: the caller refuses it
         return 2**20, h
     return fft.next_fast_len(math.ceil(cells)), h
+
+
+def _momenta(n: int, h: float, cutoff: float):
+    from scipy import fft
+
+    k = 2 * math.pi * fft.fftfreq(n, d=h)
+    kx, ky = np.meshgrid(k, k, indexing="ij")
+    return kx, ky, (kx * kx + ky * ky < cutoff**2)[..., None, None]
 
 
 def _cooperon_grid(
@@ -259,11 +271,7 @@ def _cooperon_grid(
             f"the Cooperon grid ({n} x {n}) needs {nbytes / 1e9:.0f} GB: alpha, Delta_z or eta "
             f"is too small for this method ({fix})"
         )
-    from scipy import fft
-
-    k = 2 * math.pi * fft.fftfreq(n, d=h)
-    kx, ky = np.meshgrid(k, k, indexing="ij")
-    inside = (kx * kx + ky * ky < par.cutoff**2)[..., None, None]
+    kx, ky, inside = _momenta(n, h, par.cutoff)
     gr_k = _green(e_t, d_t, kx, ky) * inside
     ga_k = np.conj(np.swapaxes(gr_k, -1, -2))
     return _Grid(
@@ -330,14 +338,12 @@ def _ends(grid: _Grid, gradient: bool):
     ends = [((c, d), ga @ PAULI[c] @ gr, gr @ PAULI[d] @ ga) for c in (1, 2) for d in (1, 2)]
     if not gradient:
         return ends, []
-    k = 2 * math.pi * np.fft.fftfreq(grid.n, d=grid.h)
-    kx, ky = np.meshgrid(k, k, indexing="ij")
-    inside = (kx * kx + ky * ky < grid.cutoff**2)[..., None, None]
+    kx, ky, inside = grid.momenta()
     dgr = _green_gradient(grid.e_t, grid.d_t, kx, ky)[0] * inside
     dga = np.conj(np.swapaxes(dgr, -1, -2))
     slope = []
     for c, d in GRADIENT_SLOTS:
-        L, R = ga @ PAULI[c] @ gr, gr @ PAULI[d] @ ga
+        L, R = ga @ PAULI[c] @ gr, gr @ PAULI[d] @ ga  # the (0, z) ends are not in ``ends``
         dL = 0.5 * (ga @ PAULI[c] @ dgr - dga @ PAULI[c] @ gr)
         dR = 0.5 * (dgr @ PAULI[d] @ ga - gr @ PAULI[d] @ dga)
         slope += [((c, d), dL, R), ((c, d), L, dR)]
