@@ -7,7 +7,7 @@ Problem: eps = 1, Delta_z = 0.3 (renormalised; bare parameters at p_c = 5 eps), 
 
    * tisot: ``cooperon._series_on``, the chains W P^(n-1) summed per total momentum Q and the
      vertex ends contracted after FFTs (cost ~ n^2 log n);
-   * baseline: ``cooperon.position_space_series``, the diagrams written from the Wick
+   * baseline: ``cooperon._position_space_series``, the diagrams written from the Wick
      contraction in position space, the rungs one dense transfer operator over all site pairs
      summed by a dense solve (1 - T)^-1 (cost ~ (4 n^2)^3, memory ~ (4 n^2)^2).
 
@@ -32,9 +32,9 @@ import numpy as np
 from tisot.model import SurfaceModel
 from tisot.response.cooperon import (
     _cooperon_grid,
+    _position_space_series,
     _series_on,
     cooperon_series,
-    position_space_series,
 )
 from tisot.response.exact.average import broadening
 
@@ -66,7 +66,7 @@ def same_grid(sizes):
     for n in sizes:
         grid = _cooperon_grid(m, eta, 5.0, 1.0, size=n)
         t_fft, ours = best_of(lambda g=grid: _series_on(g, eta), 3)
-        t_dense, theirs = best_of(lambda g=grid: position_space_series(g), 1)
+        t_dense, theirs = best_of(lambda g=grid: _position_space_series(g), 1)
         diff = max(
             np.abs(getattr(ours, k) - theirs[k]).max() / np.abs(theirs[k]).max() for k in KEYS
         )

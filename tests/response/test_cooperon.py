@@ -114,13 +114,13 @@ def test_series_equals_the_literal_position_space_sum():
     """Every term and both resummed tails of the FFT evaluation equal the position-space sum of
     the same diagrams on the same (small, periodic) grid. A Cooperon chain read backwards,
     K(-Q) in either chain or a truncated tail fails this by 15-95 %."""
-    from tisot.response.cooperon import _cooperon_grid, _series_on, position_space_series
+    from tisot.response.cooperon import _cooperon_grid, _position_space_series, _series_on
 
     m = model(0.2)
     eta = 0.25 * broadening(m)
     grid = _cooperon_grid(m, eta, 5.0, 1.0, size=10)
     ours = _series_on(grid, eta)
-    for key, theirs in position_space_series(grid).items():
+    for key, theirs in _position_space_series(grid).items():
         assert np.abs(theirs).max() > 1e-3  # a term of this grid, not a zero
         np.testing.assert_allclose(getattr(ours, key), theirs, atol=1e-12 * np.abs(theirs).max())
 

@@ -399,7 +399,7 @@ def cooperon_series(
     return _series_on(_cooperon_grid(model, eta, cutoff, resolution), eta, gradient)
 
 
-def position_space_series(grid: _Grid) -> dict[str, np.ndarray]:
+def _position_space_series(grid: _Grid) -> dict[str, np.ndarray]:
     """The series' terms on ``grid`` in position space, written from the Wick contraction of
     Tr[s_c G^R V..V G^R s_d G^A V..V G^A] with every impurity line crossing: for X_n the R line
     visits x_1..x_n and the A line x_1..x_n again (x_1 = 0); for Psi^R_m the R line visits
@@ -411,7 +411,7 @@ def position_space_series(grid: _Grid) -> dict[str, np.ndarray]:
     numbers, so small grids only.
     Keys as CooperonSeries' fields."""
     if grid.n > 32:
-        raise ValueError(f"position_space_series is for small grids, n <= 32; got n = {grid.n}")
+        raise ValueError(f"the position-space sum is for small grids, n <= 32; got n = {grid.n}")
     n, h, W = grid.n, grid.h, grid.W
     dA = h * h
     space = lambda f: np.fft.ifft2(f, axes=(0, 1)).reshape(n * n, 2, 2) / dA  # noqa: E731
@@ -504,7 +504,6 @@ __all__ = [
     "PairSpectrum",
     "cooperon_series",
     "pair_spectrum",
-    "position_space_series",
     "projected_cooperon_gaps",
     "static_series",
 ]
