@@ -1,0 +1,182 @@
+"""The SCBA diagrams in the exact average's own box: the ladder, X + Psi and the Cooperon series
+summed over the plane waves of the periodic box that ``exact_fermi_surface`` diagonalises,
+instead of integrated over the infinite plane (``reference.broadened_ladder``).
+
+Why: the exact average lives in a box of side L = 5-10 l, and its momenta are the lattice
+p = 2 pi n / L, |p| < p_c (``box.PlaneWaveBox``). Every momentum integral of the diagrams is then
+a lattice sum, which differs from the integral by ~exp(-Im k_F L) with an oscillating sign (the
+Fermi ring crossing lattice shells): several per cent of sigma_xx at eta <= Gamma/4 in these
+boxes. Comparing the exact traces with the diagrams *in the same box* separates that finite-size
+effect from the physics beyond the diagrams (docs/beyond-ladder.md, 3c).
+
+What is summed (model units, bare parameters of ``ladder.surface_parameters``, W = 2 pi alpha):
+
+* the SCBA on the lattice: Sigma = (W / L^2) sum_p G(p), G^-1 = eps + i eta - H_p - Sigma
+  (Eqs. 10-11 with the box's sum), solved by damped iteration from the plane's solution;
+* M_ab = (1/L^2) sum_p Tr[s_a G^R_p s_b G^A_p] (Eq. 12 at q = 0) and M^RR likewise, each dressed
+  by Eq. (11), K = M [1 - pi alpha M]^-1; sigma = conductivity(K) with the RR part subtracted as
+  in ``broadened_ladder`` (Kubo-Streda I);
+* X + Psi and the maximally crossed series beyond them (``cooperon._series_on``) on the same
+  lattice: ``cooperon._Grid`` with real-space period n h = L is the box's plane-wave basis, the
+  Cooperon's momentum sum becoming the box's sum over Q = 2 pi m / L as well.
+
+One piece of the disorder is not perturbative in a box: its Q = 0 Fourier component, a uniform
+potential V_0 with variance W / L^2 (``PlaneWaveBox.potential``), shifts every level of a sample
+together: by 0.05 eps at alpha = 0.1, L = 7 l, against a lattice-shell spacing 2 pi/(eps L^2) =
+0.027. Its lines in all diagrams resum to an average over eps -> eps - V_0, done here by
+Gauss-Hermite quadrature (``nodes``); the SCBA's own Q = 0 term, a 1/N part of Sigma, is left
+in. Without the average the lattice sums overshoot the exact box's finite-size shifts of
+sigma_xx by up to 2x (tests).
+
+Tests: on a fine lattice (a large box) every quantity equals ``broadened_ladder``'s quadrature
+and closed forms; in small boxes the exact traces follow these sums, not the plane's.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..._validation import finite
+from ...model.surface import SurfaceModel
+from .._crossed_common import _green
+from .._ladder_kernel import PAULI
+from ..analytic import conductivity
+from ..cooperon import _Grid, _momenta, _series_on
+from ..ladder import surface_parameters
+from ..selfenergy import green_parameters
+
+#: Gauss-Hermite nodes of the V_0 average (odd: the unshifted energy is one of them)
+V0_NODES = 11
+#: Largest lattice side (memory ~ 4 GB for the Cooperon series at n = 1024)
+MAX_SIDE = 1024
+#: The lattice SCBA's tolerance on (E~, Dz~) and its most iterations
+SCBA_TOL, SCBA_STEPS = 1e-12, 400
+
+
+def _lattice_green(par, energy: complex, kx, ky, inside, area: float):
+    """(E~, Dz~, G^R(p)) of the SCBA solved on the lattice at complex ``energy`` (bare
+    parameters ``par``), from the plane's solution by half-steps."""
+    e_t, d_t = green_parameters(energy, par.bare_delta_z, par.bare_disorder, par.cutoff, "scba")
+    e_t, d_t = complex(e_t), complex(d_t)
+    W = 2 * math.pi * par.bare_disorder
+    for _ in range(SCBA_STEPS):
+        s = W * (_green(e_t, d_t, kx, ky) * inside).sum(axis=(0, 1)) / area
+        # G^-1 = E~ - Dz~ s_z - ..., so E~ = energy - Sigma_0 and Dz~ = Dz - Sigma_z
+        e_new = energy - 0.5 * (s[0, 0] + s[1, 1])
+        d_new = par.bare_delta_z - 0.5 * (s[0, 0] - s[1, 1])
+        if abs(e_new - e_t) + abs(d_new - d_t) < SCBA_TOL:
+            break
+        e_t, d_t = 0.5 * (e_t + e_new), 0.5 * (d_t + d_new)
+    else:
+        raise RuntimeError(f"the lattice SCBA did not converge at energy {energy:.4g}")
+    return e_t, d_t, _green(e_t, d_t, kx, ky) * inside
+
+
+def _kernel(gr, g2, area: float) -> np.ndarray:
+    """(1/L^2) sum_p Tr[s_a G1_p s_b G2_p], (4, 4), over the lattice points (p, 2, 2)."""
+    return np.einsum("aij,pjk,bkl,pli->ab", PAULI, gr, PAULI, g2) / area
+
+
+def _dressed(m: np.ndarray, alpha: float, hall: float = 0.0) -> np.ndarray:
+    """sigma (2, 2) from a kernel with a Hall entry added, dressed by Eq. (11)."""
+    m = m.copy()
+    m[1, 2] += hall
+    m[2, 1] -= hall
+    K = m @ np.linalg.inv(np.eye(4) - math.pi * alpha * m)
+    return conductivity(K[1:, 1:])
+
+
+def box_ladder(
+    model: SurfaceModel,
+    eta: float,
+    box_length: float,
+    *,
+    cutoff: float = 5.0,
+    nodes: int = V0_NODES,
+):
+    """The ladder, + X + Psi and + the Cooperon series at broadening ``eta`` > 0 in the periodic
+    box of side ``box_length`` (model units; the exact average's box), averaged over the
+    uniform potential V_0 (module docstring; ``nodes`` = 1 leaves it out).
+
+    Returns an xarray Dataset with the fields of ``reference.broadened_ladder(crossed=True,
+    cooperon=True)`` at q = 0 (sigma_xx, sigma_xx_RA, sigma_xy_noncrossing, sigma_xy_crossed,
+    sigma_xy_cooperon, in e^2/h) and the lattice in its attrs.
+    """
+    import xarray as xr
+
+    eta = finite("eta", eta)
+    if not eta > 0:
+        raise ValueError(f"eta must be > 0 (model units), got {eta!r}")
+    L = finite("box_length", box_length)
+    if not model.mean_free_path <= L:
+        raise ValueError(
+            f"box_length must be at least the mean free path l = {model.mean_free_path:.4g} "
+            f"(model units), got {box_length!r}"
+        )
+    if isinstance(nodes, bool) or not isinstance(nodes, int | np.integer) or nodes < 1:
+        raise ValueError(f"nodes must be an integer >= 1, got {nodes!r}")
+    par = surface_parameters(model, cutoff)
+    h_max = 0.95 * math.pi / (2 * par.cutoff)  # products inside |p| < 2 p_c do not wrap
+    n = math.ceil(L / h_max)
+    if par.cutoff * L / (2 * math.pi) < 2:
+        raise ValueError(
+            f"box_length {L:.4g} holds too few plane waves under the cutoff (p_c L / 2 pi < 2)"
+        )
+    if n > MAX_SIDE:
+        raise ValueError(
+            f"the box's lattice ({n} x {n}) is too large for the Cooperon series (at most "
+            f"{MAX_SIDE}); use a smaller box_length"
+        )
+    h, area = L / n, L * L
+    kx, ky, inside = _momenta(n, h, par.cutoff)
+    keep = inside[..., 0, 0]
+    W = 2 * math.pi * par.bare_disorder
+    shift = math.sqrt(W) / L  # the standard deviation of V_0
+    x, w = np.polynomial.hermite_e.hermegauss(nodes)
+    w = w / w.sum()
+    rows = []
+    for xi in x:
+        energy = par.bare_fermi_energy - shift * xi + 1j * eta
+        e_t, d_t, gr = _lattice_green(par, energy, kx, ky, inside, area)
+        ga = np.conj(np.swapaxes(gr, -1, -2))
+        m_ra = _kernel(gr[keep], ga[keep], area)
+        m_rr = _kernel(gr[keep], gr[keep], area)
+        grid = _Grid(n=n, h=h, W=W, gr_k=gr, ga_k=ga, e_t=e_t, d_t=d_t, cutoff=par.cutoff)
+        series = _series_on(grid, eta)
+        first = series.x2 + series.psi_r1 + series.psi_a1
+        c_first = float(((first[1, 2] - first[2, 1]) / 2).real)
+        s = _dressed(m_ra, par.bare_disorder)
+        s_rr = _dressed(m_rr, par.bare_disorder)
+        rows.append(
+            [
+                s[0, 0].real - s_rr[0, 0].real,  # Kubo-Streda I: - (RR + AA)/2 = - Re RR
+                s[0, 0].real,
+                s[0, 1].real,
+                _dressed(m_ra, par.bare_disorder, c_first)[0, 1].real,
+                _dressed(m_ra, par.bare_disorder, c_first + series.hall)[0, 1].real,
+            ]
+        )
+    mean = w @ np.array(rows)
+    names = ("sigma_xx", "sigma_xx_RA", "sigma_xy_noncrossing", "sigma_xy_crossed")
+    names += ("sigma_xy_cooperon",)
+    ds = xr.Dataset(
+        {k: ((), float(v), {"units": "e^2/h"}) for k, v in zip(names, mean, strict=True)}
+    )
+    ds.attrs.update(
+        eta=float(eta),
+        cutoff=float(cutoff),
+        box_length=float(L),
+        box_length_over_ell=float(L / model.mean_free_path),
+        lattice=n,
+        v0_nodes=int(nodes),
+        v0_std=float(shift),
+        description="SCBA ladder, + X + Psi, + Cooperon series summed over the periodic box's "
+        "plane waves |p| < p_c (the exact average's basis), averaged over the uniform V_0",
+        units="model units hbar = v = 1",
+    )
+    return ds
+
+
+__all__ = ["box_ladder"]
