@@ -38,6 +38,7 @@ from tisot.response.cooperon import pair_spectrum
 from tisot.response.exact.average import broadening, level_spacing
 from tisot.response.exact.box import PlaneWaveBox
 from tisot.response.exact.fermi import dense_sample_fermi_surface
+from tisot.response.exact.lattice import box_ladder
 from tisot.response.exact.reference import broadened_ladder
 from tisot.response.ladder import surface_parameters
 
@@ -120,19 +121,23 @@ def compute_one(name):
     return load_dataset(path)
 
 
-def references(alpha):
-    """The ladder at each eta: noncrossing, + X + Psi, + the Cooperon series; and the mass."""
+def references(alpha, box_over_ell):
+    """The ladder at each eta: noncrossing, + X + Psi, + the Cooperon series, in the plane and
+    summed in the run's own box (lattice.box_ladder); and the Cooperon's mass."""
     m = model_for(alpha)
     g = broadening(m)
     rows = []
     for r in RATIOS:
         ref = broadened_ladder(m, r * g, crossed=True, cooperon=True)
+        box = box_ladder(m, r * g, box_over_ell * m.mean_free_path)
         rows.append(
             [
                 float(ref.sigma_xx),
                 float(ref.sigma_xy_noncrossing),
                 float(ref.sigma_xy_crossed),
                 float(ref.sigma_xy_cooperon),
+                float(box.sigma_xx),
+                float(box.sigma_xy_cooperon),
             ]
         )
     mass = pair_spectrum(m, 1e-3 * g).mass / g
@@ -152,7 +157,7 @@ def gather():
         raw.append(
             np.pad(r.sigma.values, ((0, pad), (0, 0), (0, 0), (0, 0)), constant_values=np.nan)
         )
-        ref, mass, g = references(r.attrs["alpha"])
+        ref, mass, g = references(r.attrs["alpha"], r.attrs["box_over_ell"])
         refs.append(ref)
         masses.append(mass)
         gammas.append(g)
@@ -169,6 +174,16 @@ def gather():
             "ladder_sigma_xy": (dims, refs[..., 1], {"units": "e^2/h"}),
             "crossed_sigma_xy": (dims, refs[..., 2], {"units": "e^2/h"}),
             "cooperon_sigma_xy": (dims, refs[..., 3], {"units": "e^2/h"}),
+            "box_sigma_xx": (
+                dims,
+                refs[..., 4],
+                {"units": "e^2/h", "long_name": "SCBA ladder (RA + RR) summed in the run's box"},
+            ),
+            "box_sigma_xy_cooperon": (
+                dims,
+                refs[..., 5],
+                {"units": "e^2/h", "long_name": "+ X + Psi + Cooperon series, in the run's box"},
+            ),
             "eta_over_gamma": ("eta_index", np.array(RATIOS)),
             "alpha": ("run", [r.attrs["alpha"] for r in runs]),
             "gamma": ("run", gammas, {"units": "E0/hbar"}),
@@ -238,7 +253,7 @@ def plot():
     import matplotlib.pyplot as plt
 
     from tisot.io.store import atomic_save_figure, load_dataset
-    from tisot.response.exact.verdict import cooperon_table, hall_residuals
+    from tisot.response.exact.verdict import box_table, cooperon_table, hall_residuals
 
     ds = load_dataset(DATA)
     fig, ax = plt.subplots(1, 2, figsize=(11, 4), sharey=True)
@@ -252,10 +267,12 @@ def plot():
             axis.errorbar(
                 x[keep], r[key][keep], r["err"][keep], fmt=fmt, label=f"alpha = {a:g}", **kw
             )
+        if "box" in r:  # the same diagrams summed in the run's own box
+            ax[1].plot(x[keep] * 1.04, r["box"][keep], "s:", mfc="none", color=f"C{i}", lw=0.8)
         for axis in ax:
             axis.axvline(float(ds.cooperon_mass_over_gamma[i]) / 2, color=f"C{i}", lw=0.6, ls="--")
     ax[0].set(title="exact - (ladder + X + Psi)", ylabel="sigma_xy^I residual (e^2/h)")
-    ax[1].set(title="exact - (ladder + X + Psi + Cooperon series)")
+    ax[1].set(title="exact - (+ Cooperon series); open: the sums in the box")
     for axis in ax:
         axis.axhline(0, color="k", lw=0.8)
         axis.set(xscale="log", xlabel="eta / Gamma", ylim=(-0.13, 0.04))
@@ -268,6 +285,8 @@ def plot():
     fig.tight_layout()
     atomic_save_figure(fig, FIGURE)
     print(cooperon_table(ds))
+    print()
+    print(box_table(ds))
 
 
 def rotation(alphas=(0.2, 0.1, 0.05, 0.03, 0.02)):

@@ -420,6 +420,7 @@ def _report(fig3_ds, eq19_ds, eq17, table, files, attrs) -> str:
     equal = verdict.equal_eta_table()
     fermi = verdict.fermi_table()
     cooperon = verdict.cooperon_table()
+    in_box = verdict.box_table()
     if beyond:
         parts += [
             "",
@@ -461,6 +462,15 @@ def _report(fig3_ds, eq19_ds, eq17, table, files, attrs) -> str:
             "data (`tisot/data/beyond_ladder_cooperon.nc`); docs/beyond-ladder.md, section 3c.",
             "",
             cooperon,
+        ]
+    if in_box:
+        parts += [
+            "",
+            "σ_xx of the same traces against the ladder in the plane and summed over the box's "
+            "own plane waves (`tisot.response.exact.lattice`, with the average over the "
+            "disorder's uniform part): the exact average's finite-size shift.",
+            "",
+            in_box,
         ]
     parts += ["", "## Files", ""] + [f"- `{p.name}`" for p in files.values()]
     return "\n".join(parts) + "\n"

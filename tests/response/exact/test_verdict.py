@@ -200,3 +200,36 @@ def test_hall_residual_at_alpha_005():
     i2 = list(run.eta_over_gamma.values).index(0.5)
     assert h["crossed"][i2] < -3 * h["err"][i2]
     assert abs(h["cooperon"][i2]) < h["err"][i2]
+
+
+def test_the_sigma_xx_deficit_at_alpha_003_is_the_box():
+    """Section 3c on the shipped traces: at alpha = 0.03 in its 5 l box the exact sigma_xx^I is
+    4-7 sigma below the plane's ladder at eta = Gamma/2 and Gamma, and within 2.5 sigma of the
+    same ladder summed over the box's plane waves (lattice.box_ladder): a finite-size shift."""
+    ds = cooperon_runs()
+    run = ds.isel(run=int(np.argmin(np.abs(ds.alpha.values - 0.03))))
+    s = 0.5 * (run.raw_sigma.values[..., 0, 0] + run.raw_sigma.values[..., 1, 1])
+    s = s[~np.isnan(s).any(axis=1)]
+    mean, err = s.mean(axis=0), s.std(axis=0, ddof=1) / np.sqrt(s.shape[0])
+    x = list(run.eta_over_gamma.values)
+    for i in (x.index(0.5), x.index(1.0)):
+        assert float(run.ladder_sigma_xx[i]) - mean[i] > 4 * err[i]
+        assert abs(float(run.box_sigma_xx[i]) - mean[i]) < 2.5 * err[i]
+
+
+def test_shipped_box_sums_are_the_current_code():
+    import warnings
+
+    from tisot.model import SurfaceModel
+    from tisot.response.exact.average import broadening
+    from tisot.response.exact.lattice import box_ladder
+
+    r = cooperon_runs()
+    r = r.isel(run=int(np.argmax(r.alpha.values)), eta_index=3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m = SurfaceModel(fermi_energy=1.0, exchange_energy=0.3, disorder=float(r.alpha))
+    eta = float(r.eta_over_gamma) * broadening(m)
+    ours = box_ladder(m, eta, float(r.box_over_ell) * m.mean_free_path)
+    assert float(ours.sigma_xx) == pytest.approx(float(r.box_sigma_xx), rel=1e-9)
+    assert float(ours.sigma_xy_cooperon) == pytest.approx(float(r.box_sigma_xy_cooperon), rel=1e-9)

@@ -95,10 +95,12 @@ def equal_eta_table(ds: xr.Dataset | None = None, kind: str | None = "verdict") 
     if ds is None or "sigma_xx_at_eta" not in ds:
         return ""
     v = ds if kind is None else ds.where(ds.kind == kind, drop=True)
+    box = "box_sigma_xx_at_eta" in v  # the ladder summed in the run's own box (lattice.py)
     lines = [
-        "| α | L/ℓ | trace | samples | η/Γ | σ_xx exact / ladder | σ_xy^I exact | "
-        "ladder + X + Ψ | noncrossing | qℓ | Γ_q exact / ladder |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "| α | L/ℓ | trace | samples | η/Γ | σ_xx exact / ladder | "
+        + ("σ_xx exact / ladder in the box | " if box else "")
+        + "σ_xy^I exact | ladder + X + Ψ | noncrossing | qℓ | Γ_q exact / ladder |",
+        "|---|---|---|---|---|---|---|---|---|---|---|" + ("---|" if box else ""),
     ]
     order = sorted(
         range(v.sizes["run"]), key=lambda i: (-float(v.alpha[i]), float(v.box_over_ell[i]))
@@ -108,11 +110,16 @@ def equal_eta_table(ds: xr.Dataset | None = None, kind: str | None = "verdict") 
         for e in range(int(r.n_eta)):
             x = r.isel(eta_index=e, q_order=0)
             ratio = float(x.sigma_xx_at_eta / x.ladder_sigma_xx_at_eta)
+            rel = float(x.sigma_xx_at_eta_err / x.sigma_xx_at_eta)
             g = float(x.gamma_q_at_eta / x.ladder_gamma_q_at_eta)
+            in_box = ""
+            if box:
+                b = float(x.sigma_xx_at_eta / x.box_sigma_xx_at_eta)
+                in_box = f"{b:.3f} ± {b * rel:.3f} | "
             lines.append(
                 f"| {float(r.alpha):.2f} | {float(r.box_over_ell):.0f} | {r.trace.values!s} | "
                 f"{int(r.realisations)} | {float(x.eta_over_gamma):.3f} | {ratio:.3f} ± "
-                f"{ratio * float(x.sigma_xx_at_eta_err / x.sigma_xx_at_eta):.3f} | "
+                f"{ratio * rel:.3f} | {in_box}"
                 f"{float(x.sigma_xy_at_eta):.3f} ± {float(x.sigma_xy_at_eta_err):.3f} | "
                 f"{float(x.crossed_sigma_xy_at_eta):.3f} | {float(x.ladder_sigma_xy_at_eta):.3f} | "
                 f"{float(x.q_value * r.ell):.2f} | {g:.3f} ± "
@@ -129,12 +136,43 @@ def hall_residuals(run: xr.Dataset) -> dict[str, np.ndarray]:
     hall = hall[~np.isnan(hall).any(axis=1)]
     mean = hall.mean(axis=0)
     err = hall.std(axis=0, ddof=1) / np.sqrt(hall.shape[0])
-    return {
+    out = {
         "exact": mean,
         "err": err,
         "crossed": mean - run.crossed_sigma_xy.values,
         "cooperon": mean - run.cooperon_sigma_xy.values,
     }
+    if "box_sigma_xy_cooperon" in run:  # the same diagrams summed in the exact box (lattice.py)
+        out["box"] = mean - run.box_sigma_xy_cooperon.values
+    return out
+
+
+def box_table(ds: xr.Dataset | None = None) -> str:
+    """sigma_xx of COOPERON_FILE's runs: exact against the diagrams in the plane and in the
+    exact box (lattice.box_ladder), per eta above the level spacing; "" without data."""
+    ds = load_verdict(COOPERON_FILE) if ds is None else ds
+    if ds is None or "box_sigma_xx" not in ds:
+        return ""
+    lines = [
+        "| α | L/ℓ | samples | η/Γ | σ_xx^I exact | plane | in the box | exact/plane | exact/box |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for i in range(ds.sizes["run"]):
+        r = ds.isel(run=i)
+        s = r.raw_sigma.values[..., 0, 0] * 0.5 + r.raw_sigma.values[..., 1, 1] * 0.5
+        s = s[~np.isnan(s).any(axis=1)]
+        mean, err = s.mean(axis=0), s.std(axis=0, ddof=1) / np.sqrt(s.shape[0])
+        for e in range(r.sizes["eta_index"]):
+            if float(r.eta_over_gamma[e]) < float(r.level_spacing_over_gamma):
+                continue
+            plane, box = float(r.ladder_sigma_xx[e]), float(r.box_sigma_xx[e])
+            lines.append(
+                f"| {float(r.alpha):.2f} | {float(r.box_over_ell):.0f} | {s.shape[0]} | "
+                f"{float(r.eta_over_gamma[e]):.3f} | {mean[e]:.3f} ± {err[e]:.3f} | {plane:.3f} | "
+                f"{box:.3f} | {mean[e] / plane:.3f} ± {err[e] / plane:.3f} | "
+                f"{mean[e] / box:.3f} ± {err[e] / box:.3f} |"
+            )
+    return "\n".join(lines)
 
 
 def cooperon_table(ds: xr.Dataset | None = None) -> str:
@@ -142,10 +180,12 @@ def cooperon_table(ds: xr.Dataset | None = None) -> str:
     ds = load_verdict(COOPERON_FILE) if ds is None else ds
     if ds is None:
         return ""
+    box = "box_sigma_xy_cooperon" in ds
     lines = [
         "| α | L/ℓ | samples | Γ_c/Γ | η/Γ | σ_xy^I exact | noncrossing | ladder + X + Ψ | "
-        "+ Cooperon series | exact − (+ X + Ψ) | exact − (+ Cooperon) |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
+        "+ Cooperon series | exact − (+ X + Ψ) | exact − (+ Cooperon) |"
+        + (" exact − (+ Cooperon, in the box) |" if box else ""),
+        "|---|---|---|---|---|---|---|---|---|---|---|" + ("---|" if box else ""),
     ]
     for i in range(ds.sizes["run"]):
         r = ds.isel(run=i)
@@ -159,5 +199,6 @@ def cooperon_table(ds: xr.Dataset | None = None) -> str:
                 f"{h['exact'][e]:.3f} ± {err} | {float(r.ladder_sigma_xy[e]):.3f} | "
                 f"{float(r.crossed_sigma_xy[e]):.3f} | {float(r.cooperon_sigma_xy[e]):.3f} | "
                 f"{h['crossed'][e]:+.3f} ± {err} | {h['cooperon'][e]:+.3f} ± {err} |"
+                + (f" {h['box'][e]:+.3f} ± {err} |" if box else "")
             )
     return "\n".join(lines)
