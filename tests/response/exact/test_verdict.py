@@ -117,6 +117,10 @@ def test_shipped_equal_eta_ladder_is_the_current_code():
     assert float(ref.sigma_xx) == pytest.approx(float(r.ladder_sigma_xx_at_eta), rel=1e-9)
     assert float(ref.sigma_xy_crossed) == pytest.approx(float(r.crossed_sigma_xy_at_eta), rel=1e-9)
     assert float(ref.gamma_q[0]) == pytest.approx(float(r.ladder_gamma_q_at_eta), rel=1e-9)
+    from tisot.response.exact.lattice import box_ladder
+
+    box = box_ladder(m, float(r.eta_value), float(r.box_over_ell * r.ell))
+    assert float(box.sigma_xx) == pytest.approx(float(r.box_sigma_xx_at_eta), rel=1e-9)
 
 
 def test_shipped_kubo_bastin_sigma_xx_agrees_with_the_ladder_once_rr_is_counted():
