@@ -239,6 +239,14 @@ def test_fermi_surface_json_is_the_library_average_for_the_same_seed(tmp_path):
     assert out["crossed_sigma_xy_eta_min"]["stderr"] is None
     # the Cooperon series lowers the Hall value further (docs/beyond-ladder.md, section 3c)
     assert 0 < out["cooperon_sigma_xy_eta_min"]["value"] < out["crossed_sigma_xy_eta_min"]["value"]
+    # and the same diagrams in this 10 l box: the library's lattice sums
+    from tisot.response.exact.lattice import box_ladder
+
+    box = box_ladder(model, float(ds.eta[0]), 10 * model.mean_free_path)
+    assert out["box_ladder_sigma_xx_eta_min"]["value"] == pytest.approx(float(box.sigma_xx))
+    assert out["box_cooperon_sigma_xy_eta_min"]["value"] == pytest.approx(
+        float(box.sigma_xy_cooperon)
+    )
 
 
 @pytest.mark.parametrize(
