@@ -116,13 +116,12 @@ def _at_smallest_eta(ds, model, cutoff: float) -> dict[str, dict]:
             "stderr": None,
             "units": "e^2/h",
         }
-    from ..response.exact.lattice import box_ladder
+    from ..response.exact.lattice import MAX_SIDE, box_ladder, lattice_side
 
-    try:  # the same diagrams summed over this run's own plane waves (section 3c)
-        box = box_ladder(model, eta, float(ds.attrs["box_length"]), cutoff=cutoff)
-    except ValueError:  # a box too large for the lattice sums (and too large to matter)
-        box = None
-    if box is not None:
+    L = float(ds.attrs["box_length"])
+    if lattice_side(model, L, cutoff) <= MAX_SIDE:  # beyond it, too large to matter
+        # the same diagrams summed over this run's own plane waves (section 3c)
+        box = box_ladder(model, eta, L, cutoff=cutoff)
         for key, src in (
             ("box_ladder_sigma_xx_eta_min", box.sigma_xx),
             ("box_cooperon_sigma_xy_eta_min", box.sigma_xy_cooperon),

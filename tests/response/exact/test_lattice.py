@@ -27,14 +27,16 @@ def model(alpha):
         return SurfaceModel(fermi_energy=1.0, exchange_energy=0.3, disorder=alpha)
 
 
-@pytest.mark.parametrize(("alpha", "box_over_ell", "tol"), [(0.2, 40.0, 5e-4), (0.1, 30.0, 1e-4)])
-def test_a_large_box_is_the_plane(alpha, box_over_ell, tol):
+@pytest.mark.parametrize(("alpha", "box_over_ell", "tol"), [(0.2, 40.0, 5e-4), (0.1, 30.0, 2e-4)])
+@pytest.mark.parametrize("nodes", [1, 11])
+def test_a_large_box_is_the_plane(alpha, box_over_ell, tol, nodes):
     """At L = 30-40 l the lattice sums are the plane's integrals (exp(-Im k_F L) ~ 1e-7): equal
     to broadened_ladder's angular quadrature, closed-form RR part and real-space X + Psi, to the
-    disk cutoff's irregularity on a lattice (1e-4 ... 4e-4 measured)."""
+    disk cutoff's irregularity on a lattice (measured: 4e-4 at alpha = 0.2, 9e-5 at 0.1, in
+    sigma_xy_cooperon), with or without the V_0 average."""
     m = model(alpha)
     eta = 0.25 * broadening(m)
-    ours = box_ladder(m, eta, box_over_ell * m.mean_free_path, nodes=1)
+    ours = box_ladder(m, eta, box_over_ell * m.mean_free_path, nodes=nodes)
     ref = broadened_ladder(m, eta, crossed=True, cooperon=True)
     for key in FIELDS:
         assert float(ours[key]) == pytest.approx(float(ref[key]), rel=tol), key
@@ -42,11 +44,13 @@ def test_a_large_box_is_the_plane(alpha, box_over_ell, tol):
 
 @pytest.mark.filterwarnings("ignore::tisot.model.regime.RegimeWarning")
 def test_the_exact_box_follows_its_own_lattice_not_the_plane():
-    """alpha = 0.2 in a 5 l box, 2000 dense samples: the exact sigma_xx and sigma_xy^I sit
-    4-7 sigma below the plane's diagrams at eta = Gamma/2 and Gamma/4, and within 1.5 sigma of the
-    same diagrams summed in the box with the V_0 average (measured: xx -0.028 and -0.008 vs
-    plane, -0.009 and +0.014 vs box; xy -0.015 and -0.027 vs plane, -0.001 and -0.002 vs box).
-    Bounds: plane >= 3.5 sigma off, box <= 2.5 sigma."""
+    """alpha = 0.2 in a 5 l box, one fixed set of 2000 dense samples: the exact sigma_xx and
+    sigma_xy^I sit 4-7 sigma below the plane's diagrams at eta = Gamma/2 and Gamma/4 and within
+    1.5 sigma of the same diagrams summed in the box with the V_0 average (measured: xx -0.028
+    and -0.008 vs plane, -0.009 and +0.014 vs box; xy -0.015 and -0.027 vs plane, -0.001 and
+    -0.002 vs box). Bounds: plane >= 3.5 sigma off, box <= 2.5 sigma. A fixed-seed check: the
+    next 2000 samples put the box 3 sigma low at Gamma/2 (a review's run; all 4000: -0.016 +-
+    0.005 in sigma_xx), the size of the Q = 0 double counting (lattice.py's docstring)."""
     m = model(0.2)
     par = surface_parameters(m, 5.0)
     L = 5.0 * m.mean_free_path
@@ -82,7 +86,7 @@ def test_bad_input_is_named():
         box_ladder(m, 0.1, 0.5 * m.mean_free_path)
     with pytest.raises(ValueError, match="box_length"):
         box_ladder(m, 0.1, float("nan"))
-    for nodes in (0, 2.5, True):
+    for nodes in (0, 2.5, True, 400):
         with pytest.raises(ValueError, match="nodes"):
             box_ladder(m, 0.1, 10 * m.mean_free_path, nodes=nodes)
     with pytest.raises(ValueError, match="too large"):
