@@ -51,10 +51,10 @@ from ..._validation import finite
 from ...model.surface import SurfaceModel
 from .._crossed_common import _green
 from .._ladder_kernel import PAULI
-from ..analytic import conductivity
 from ..cooperon import _Grid, _momenta, _series_on
 from ..ladder import surface_parameters
 from ..selfenergy import green_parameters
+from .reference import dressed_conductivity
 
 #: Gauss-Hermite nodes of the V_0 average (odd: the unshifted energy is one of them)
 V0_NODES = 11
@@ -86,15 +86,6 @@ def _lattice_green(par, energy: complex, kx, ky, inside, area: float):
 def _kernel(gr, g2, area: float) -> np.ndarray:
     """(1/L^2) sum_p Tr[s_a G1_p s_b G2_p], (4, 4), over the lattice points (p, 2, 2)."""
     return np.einsum("aij,pjk,bkl,pli->ab", PAULI, gr, PAULI, g2) / area
-
-
-def _dressed(m: np.ndarray, alpha: float, hall: float = 0.0) -> np.ndarray:
-    """sigma (2, 2) from a kernel with a Hall entry added, dressed by Eq. (11)."""
-    m = m.copy()
-    m[1, 2] += hall
-    m[2, 1] -= hall
-    K = m @ np.linalg.inv(np.eye(4) - math.pi * alpha * m)
-    return conductivity(K[1:, 1:])
 
 
 def lattice_side(model: SurfaceModel, box_length: float, cutoff: float = 5.0) -> int:
@@ -164,15 +155,15 @@ def box_ladder(
         series = _series_on(grid, eta)
         first = series.x2 + series.psi_r1 + series.psi_a1
         c_first = float(((first[1, 2] - first[2, 1]) / 2).real)
-        s = _dressed(m_ra, par.bare_disorder)
-        s_rr = _dressed(m_rr, par.bare_disorder)
+        s = dressed_conductivity(m_ra, par.bare_disorder)
+        s_rr = dressed_conductivity(m_rr, par.bare_disorder)
         rows.append(
             [
                 s[0, 0].real - s_rr[0, 0].real,  # Kubo-Streda I: - (RR + AA)/2 = - Re RR
                 s[0, 0].real,
                 s[0, 1].real,
-                _dressed(m_ra, par.bare_disorder, c_first)[0, 1].real,
-                _dressed(m_ra, par.bare_disorder, c_first + series.hall)[0, 1].real,
+                dressed_conductivity(m_ra, par.bare_disorder, c_first)[0, 1].real,
+                dressed_conductivity(m_ra, par.bare_disorder, c_first + series.hall)[0, 1].real,
             ]
         )
     mean = w @ np.array(rows)

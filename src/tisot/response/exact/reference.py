@@ -66,6 +66,16 @@ def rr_kernel(e_t: complex, d_t: complex, cutoff: float) -> np.ndarray:
     return np.einsum("ambn,mn->ab", TRACE4, outer) / (2 * math.pi)
 
 
+def dressed_conductivity(m: np.ndarray, alpha: float, hall: float = 0.0) -> np.ndarray:
+    """sigma (2, 2) in e^2/h from a q = 0 kernel m (4, 4), with a Hall entry ``hall`` added to
+    m_xy = -m_yx (the crossed blocks' c_h), dressed by Eq. (11): K = m [1 - pi alpha m]^-1."""
+    m = np.array(m, dtype=complex)
+    m[1, 2] += hall
+    m[2, 1] -= hall
+    K = m @ np.linalg.inv(np.eye(4) - math.pi * alpha * m)
+    return conductivity(K[1:, 1:])
+
+
 def broadened_ladder(
     model: SurfaceModel,
     eta: float,
@@ -102,8 +112,7 @@ def broadened_ladder(
         par.bare_fermi_energy + 1j * eta, par.bare_delta_z, par.bare_disorder, par.cutoff, "scba"
     )
     m_rr = rr_kernel(complex(e_t), complex(d_t), par.cutoff)
-    k_rr = m_rr @ np.linalg.inv(np.eye(4) - math.pi * par.bare_disorder * m_rr)
-    s_rr = conductivity(k_rr[1:, 1:])
+    s_rr = dressed_conductivity(m_rr, par.bare_disorder)
     # sigma^AA_ab = conj(sigma^RR_ab): Tr[v_a G^A v_b G^A] = conj Tr[v_b G^R v_a G^R], cyclic
     s_full = s.real - 0.5 * (s_rr + s_rr.conj()).real
     data = {
@@ -115,12 +124,9 @@ def broadened_ladder(
         "gamma_q": ("q", 2 * math.pi * nu / k00 - 2 * eta, {"units": "E0/hbar"}),
     }
 
-    def hall_with(c_h):  # sigma_xy with a Hall entry c_h added to M, dressed by Eq. (11)
-        m0 = M[-1].copy()
-        m0[1, 2] += c_h
-        m0[2, 1] -= c_h
-        K = m0 @ np.linalg.inv(np.eye(4) - math.pi * par.bare_disorder * m0)
-        return ((), float(conductivity(K[1:, 1:])[0, 1].real), {"units": "e^2/h"})
+    def hall_with(c_h):  # sigma_xy with a Hall entry c_h added to M
+        sxy = dressed_conductivity(M[-1], par.bare_disorder, c_h)[0, 1].real
+        return ((), float(sxy), {"units": "e^2/h"})
 
     if crossed or cooperon:
         c_h = crossed_kernel(model, cutoff=cutoff, eta=eta).hall
