@@ -188,9 +188,16 @@ def test_shipped_cooperon_ladder_is_the_current_code():
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         m = SurfaceModel(fermi_energy=1.0, exchange_energy=0.3, disorder=float(r.alpha))
-    ref = broadened_ladder(m, float(r.eta_over_gamma) * broadening(m), cooperon=True)
+    eta = float(r.eta_over_gamma) * broadening(m)
+    ref = broadened_ladder(m, eta, cooperon=True)
     assert float(ref.sigma_xy_cooperon) == pytest.approx(float(r.cooperon_sigma_xy), rel=1e-9)
     assert float(ref.sigma_xy_crossed) == pytest.approx(float(r.crossed_sigma_xy), rel=1e-9)
+    # and the same diagrams summed in the run's own box (lattice.py)
+    from tisot.response.exact.lattice import box_ladder
+
+    box = box_ladder(m, eta, float(r.box_over_ell) * m.mean_free_path)
+    assert float(box.sigma_xx) == pytest.approx(float(r.box_sigma_xx), rel=1e-9)
+    assert float(box.sigma_xy_cooperon) == pytest.approx(float(r.box_sigma_xy_cooperon), rel=1e-9)
 
 
 def test_hall_residual_at_alpha_005():
@@ -219,21 +226,3 @@ def test_the_sigma_xx_deficit_at_alpha_003_is_the_box():
     for i in (x.index(0.5), x.index(1.0)):
         assert float(run.ladder_sigma_xx[i]) - mean[i] > 4 * err[i]
         assert abs(float(run.box_sigma_xx[i]) - mean[i]) < 2.5 * err[i]
-
-
-def test_shipped_box_sums_are_the_current_code():
-    import warnings
-
-    from tisot.model import SurfaceModel
-    from tisot.response.exact.average import broadening
-    from tisot.response.exact.lattice import box_ladder
-
-    r = cooperon_runs()
-    r = r.isel(run=int(np.argmax(r.alpha.values)), eta_index=3)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        m = SurfaceModel(fermi_energy=1.0, exchange_energy=0.3, disorder=float(r.alpha))
-    eta = float(r.eta_over_gamma) * broadening(m)
-    ours = box_ladder(m, eta, float(r.box_over_ell) * m.mean_free_path)
-    assert float(ours.sigma_xx) == pytest.approx(float(r.box_sigma_xx), rel=1e-9)
-    assert float(ours.sigma_xy_cooperon) == pytest.approx(float(r.box_sigma_xy_cooperon), rel=1e-9)
