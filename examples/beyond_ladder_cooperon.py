@@ -55,6 +55,7 @@ RUNS = {
     "a0.10": (0.1, 7.0, 320, 7),
     "a0.05": (0.05, 6.0, 64, 51),
     "a0.03": (0.03, 5.0, 48, 31),
+    "a0.03-4l": (0.03, 4.0, 64, 32),  # the box-size row at alpha = 0.03
 }
 
 
@@ -151,8 +152,11 @@ def gather():
     names = [n for n in RUNS if (CACHE / f"{n}.nc").exists()]
     runs = [load_dataset(CACHE / f"{n}.nc") for n in names]
     n_max = max(r.sizes["realisation"] for r in runs)
+    from rich.console import Console
+    from rich.progress import track
+
     raw, refs, masses, gammas = [], [], [], []
-    for r in runs:
+    for r in track(runs, "references (plane and box)", console=Console(stderr=True)):
         pad = n_max - r.sizes["realisation"]
         raw.append(
             np.pad(r.sigma.values, ((0, pad), (0, 0), (0, 0), (0, 0)), constant_values=np.nan)
@@ -262,11 +266,10 @@ def plot():
         r = hall_residuals(ds.isel(run=i))
         a = float(ds.alpha[i])
         kw = {"color": f"C{i}", "capsize": 2}
+        label = f"alpha = {a:g}, L = {float(ds.box_over_ell[i]):g} l"
         keep = x >= float(ds.level_spacing_over_gamma[i])  # below: single levels, not shown
         for axis, key, fmt in ((ax[0], "crossed", "o-"), (ax[1], "cooperon", "s-")):
-            axis.errorbar(
-                x[keep], r[key][keep], r["err"][keep], fmt=fmt, label=f"alpha = {a:g}", **kw
-            )
+            axis.errorbar(x[keep], r[key][keep], r["err"][keep], fmt=fmt, label=label, **kw)
         if "box" in r:  # the same diagrams summed in the run's own box
             ax[1].plot(x[keep] * 1.04, r["box"][keep], "s:", mfc="none", color=f"C{i}", lw=0.8)
         for axis in ax:
