@@ -208,6 +208,17 @@ class _Grid:
 
         return fft.fft2(f, axes=(0, 1), workers=-1) * self.h**2
 
+    def outer_ft(self, a, b, order: str = "ijkl"):
+        """Int d^2y e^{-iQy} a_ij(y) b_kl(y), (n, n, 2, 2, 2, 2) with its last four indices in
+        ``order`` (a permutation of "ijkl"), transformed in place: the grid's largest arrays
+        are these, and no second copy is made."""
+        from scipy import fft
+
+        out = np.einsum(f"xyij,xykl->xy{order}", a, b)
+        out = fft.fft2(out, axes=(0, 1), workers=-1, overwrite_x=True)
+        out *= self.h**2
+        return out
+
 
 def _grid_size(kappa: float, q_c: float, cutoff: float, resolution: float) -> tuple[int, float]:
     """FFT grid: momentum period 2 pi/h >= 4 p_c (products of two functions inside |p| < p_c
@@ -259,12 +270,12 @@ def _cooperon_grid(
     n, h = _grid_size(kappa, q_c, par.cutoff, resolution)
     if size is not None:
         n = int(size)
-    nbytes = 16 * n * n * 16 * 16  # measured peak: ~16 grid arrays of 16 components
+    nbytes = 7 * n * n * 16 * 16  # measured peak: 6 grid arrays of 16 components (_contract)
     if nbytes > MAX_BYTES:
         fix = (
             "raise eta, or lower resolution"
             if eta
-            else "the static series needs alpha >~ 0.014 at Delta_z = 0.3 eps, more at smaller "
+            else "the static series needs alpha >~ 0.009 at Delta_z = 0.3 eps, more at smaller "
             "|Delta_z|; or lower resolution"
         )
         raise ValueError(
@@ -291,38 +302,86 @@ def _pair_propagator(grid: _Grid) -> np.ndarray:
     a product in position space, G^R(y) G^A(y)."""
     n = grid.n
     gr, ga = grid.to_space(grid.gr_k), grid.to_space(grid.ga_k)
-    return grid.W * grid.to_momentum(np.einsum("xymn,xyrs->xymrns", gr, ga)).reshape(n, n, 4, 4)
+    P = grid.outer_ft(gr, ga, "ikjl").reshape(n, n, 4, 4)
+    P *= grid.W
+    return P
 
 
-def _contract(grid: _Grid, x_chains: dict, psi_chains: dict, ends) -> dict[str, np.ndarray]:
-    """The bare (X) and dressed (Psi^R, Psi^A) Hikami boxes around given Cooperon chains K(Q),
-    (n, n, 4, 4) each (``cooperon_series``' docstring). ``ends``: (slot, L, R) with the vertex
-    pairs L = G^A s_c G^R, R = G^R s_d G^A on the momentum grid, summed into entry ``slot`` =
-    (c, d) of {"x:" + name, "psi_r:" + name, "psi_a:" + name: (4, 4), Pauli basis}."""
+#: rows of the Q grid per block when the chains are formed and contracted (bounds the scratch)
+ROWS = 64
+
+
+def _row_blocks(n: int):
+    return (slice(start, min(start + ROWS, n)) for start in range(0, n, ROWS))
+
+
+@dataclass(frozen=True)
+class _Chains:
+    """The Cooperon chains between the first and last crossed line, kept as two grid arrays,
+    P(Q) and T(Q) = W P (1 - P)^-1, and formed per block of rows of Q (``block``):
+
+        X_2: W P      X tail (n >= 3 lines): W P^2 (1 - P)^-1 = P T
+        Psi_1: W      Psi tail (m >= 2):     W P (1 - P)^-1 = T
+    """
+
+    P: np.ndarray
+    T: np.ndarray
+    W: float
+
+    @classmethod
+    def on(cls, grid: _Grid) -> _Chains:
+        P = _pair_propagator(grid)
+        T = np.empty_like(P)
+        one = np.eye(4)
+        for rows in _row_blocks(grid.n):
+            T[rows] = grid.W * P[rows] @ np.linalg.inv(one - P[rows])
+        return cls(P=P, T=T, W=grid.W)
+
+    def block(self, rows: slice, kind: str) -> dict[str, np.ndarray]:
+        """{"first", "tail"}: the ``kind`` ("x" or "psi") chains on ``rows`` of Q."""
+        P, T = self.P[rows], self.T[rows]
+        if kind == "x":
+            return {"first": self.W * P, "tail": P @ T}
+        return {"first": np.broadcast_to(self.W * np.eye(4), P.shape), "tail": T}
+
+
+def _contract(grid: _Grid, chains: _Chains, ends) -> dict[str, np.ndarray]:
+    """The bare (X) and dressed (Psi^R, Psi^A) Hikami boxes around the Cooperon chains K(Q)
+    (``cooperon_series``' docstring). ``ends``: (slot, L, R) with the vertex pairs
+    L = G^A s_c G^R, R = G^R s_d G^A on the momentum grid (an iterable: they are made one at a
+    time), summed into entry ``slot`` = (c, d) of {"x:first", "x:tail", "psi_r:first", ...:
+    (4, 4), Pauli basis}. Each Hikami box's two ends are Fourier transformed, then contracted
+    with the chains block by block in Q: at most two such transforms are held at once."""
     n, W = grid.n, grid.W
     gr, ga = grid.to_space(grid.gr_k), grid.to_space(grid.ga_k)
     weight = 1.0 / (n * grid.h) ** 2  # Int d^2Q/(2 pi)^2 -> sum over the grid
-    keys = [f"x:{k}" for k in x_chains] + [f"psi_{s}:{k}" for s in "ra" for k in psi_chains]
-    out = {key: np.zeros((4, 4), dtype=complex) for key in keys}
-    to_momentum = grid.to_momentum
+    out = {
+        f"{s}:{k}": np.zeros((4, 4), dtype=complex)
+        for s in ("x", "psi_r", "psi_a")
+        for k in ("first", "tail")
+    }
+
+    def psi(key: str, left, right, pattern: str, slot) -> None:
+        for rows in _row_blocks(n):
+            for name, chain in chains.block(rows, "psi").items():
+                K6 = chain.reshape(chain.shape[:2] + (2,) * 4)
+                total = np.einsum(pattern, left[rows], right[rows], K6)
+                out[f"{key}:{name}"][slot] += W * weight * total
+
     for slot, left_k, right_k in ends:
         L, R = grid.to_space(left_k), grid.to_space(right_k)
-        box = to_momentum(np.einsum("xysm,xynr->xymrns", L, R).reshape(n, n, 4, 4))
-        for key, chain in x_chains.items():
-            out[f"x:{key}"][slot] += weight * np.einsum("xyab,xyab->", box, chain)
+        box = grid.outer_ft(L, R, "jlki").reshape(n, n, 4, 4)  # (m r),(n s) of L_sm R_nr
+        for rows in _row_blocks(n):
+            for name, chain in chains.block(rows, "x").items():
+                out[f"x:{name}"][slot] += weight * np.einsum("xyab,xyab->", box[rows], chain)
+        del box
         # the right-hand ends sit at -x1, read at -Q: FT[f(-y)](-Q) = FT[f](Q), no flips
-        left = to_momentum(np.einsum("xysa,xynb->xysanb", L, gr))
-        right = to_momentum(np.einsum("xyam,xybr->xyambr", gr, R))
-        left_a = to_momentum(np.einsum("xyna,xybs->xynabs", R, ga))
-        right_a = to_momentum(np.einsum("xysm,xyar->xysmar", L, ga))
-        for key, chain in psi_chains.items():
-            K6 = chain.reshape(n, n, 2, 2, 2, 2)
-            out[f"psi_r:{key}"][slot] += (
-                W * weight * np.einsum("xysanb,xyambr,xymrns->", left, right, K6)
-            )
-            out[f"psi_a:{key}"][slot] += (
-                W * weight * np.einsum("xynabs,xysmar,xymrnb->", left_a, right_a, K6)
-            )
+        left, right = grid.outer_ft(L, gr), grid.outer_ft(gr, R)  # L_sa G^R_nb, G^R_am R_br
+        psi("psi_r", left, right, "xysanb,xyambr,xymrns->", slot)
+        del left, right
+        left, right = grid.outer_ft(R, ga), grid.outer_ft(L, ga)  # R_na G^A_bs, L_sm G^A_ar
+        psi("psi_a", left, right, "xynabs,xysmar,xymrnb->", slot)
+        del left, right
     return out
 
 
@@ -333,21 +392,25 @@ GRADIENT_SLOTS = ((0, 1), (1, 0), (3, 1), (1, 3))
 def _ends(grid: _Grid, gradient: bool):
     """The current block's vertex ends and, with ``gradient``, d/dq_x of GRADIENT_SLOTS' ends
     (R line at p + q/2, A line at p - q/2, as crossed.crossed_block: the internal lines'
-    shift is absorbed by their momenta, so q enters at the ends only)."""
+    shift is absorbed by their momenta, so q enters at the ends only). Both are generators:
+    each pair of ends is made when it is contracted."""
     gr, ga = grid.gr_k, grid.ga_k
-    ends = [((c, d), ga @ PAULI[c] @ gr, gr @ PAULI[d] @ ga) for c in (1, 2) for d in (1, 2)]
+    ends = (((c, d), ga @ PAULI[c] @ gr, gr @ PAULI[d] @ ga) for c in (1, 2) for d in (1, 2))
     if not gradient:
-        return ends, []
-    kx, ky, inside = grid.momenta()
-    dgr = _green_gradient(grid.e_t, grid.d_t, kx, ky)[0] * inside
-    dga = np.conj(np.swapaxes(dgr, -1, -2))
-    slope = []
-    for c, d in GRADIENT_SLOTS:
-        L, R = ga @ PAULI[c] @ gr, gr @ PAULI[d] @ ga  # the (0, z) ends are not in ``ends``
-        dL = 0.5 * (ga @ PAULI[c] @ dgr - dga @ PAULI[c] @ gr)
-        dR = 0.5 * (dgr @ PAULI[d] @ ga - gr @ PAULI[d] @ dga)
-        slope += [((c, d), dL, R), ((c, d), L, dR)]
-    return ends, slope
+        return ends, iter(())
+
+    def slope():
+        kx, ky, inside = grid.momenta()
+        dgr = _green_gradient(grid.e_t, grid.d_t, kx, ky)[0] * inside
+        dga = np.conj(np.swapaxes(dgr, -1, -2))
+        for c, d in GRADIENT_SLOTS:
+            L, R = ga @ PAULI[c] @ gr, gr @ PAULI[d] @ ga  # the (0, z) ends are not in ``ends``
+            dL = 0.5 * (ga @ PAULI[c] @ dgr - dga @ PAULI[c] @ gr)
+            dR = 0.5 * (dgr @ PAULI[d] @ ga - gr @ PAULI[d] @ dga)
+            yield (c, d), dL, R
+            yield (c, d), L, dR
+
+    return ends, slope()
 
 
 def cooperon_series(
@@ -472,16 +535,12 @@ def static_series(
 
 def _series_on(grid: _Grid, eta: float, gradient: bool = False) -> CooperonSeries:
     """``cooperon_series`` on a given grid: the chains W P^(n-1) summed, contracted."""
-    P = _pair_propagator(grid)
-    resolvent = np.linalg.inv(np.eye(4) - P)
-    W = grid.W
-    x_chains = {"first": W * P, "tail": W * P @ P @ resolvent}
-    psi_chains = {"first": W * np.broadcast_to(np.eye(4), P.shape), "tail": W * P @ resolvent}
+    chains = _Chains.on(grid)
     ends, slope = _ends(grid, gradient)
-    out = _contract(grid, x_chains, psi_chains, ends)
+    out = _contract(grid, chains, ends)
     dq = dq_first = None
     if gradient:
-        d = _contract(grid, x_chains, psi_chains, slope)
+        d = _contract(grid, chains, slope)
         dq = d["x:tail"] + d["psi_r:tail"] + d["psi_a:tail"]
         dq_first = d["x:first"] + d["psi_r:first"] + d["psi_a:first"]
     return CooperonSeries(
