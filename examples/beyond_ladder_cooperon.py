@@ -6,6 +6,7 @@ broadening eta, and the maximally crossed (Cooperon) series that accounts for it
     python examples/beyond_ladder_cooperon.py unpack                # shipped data -> cache
     python examples/beyond_ladder_cooperon.py plot                  # figure + table, instant
     python examples/beyond_ladder_cooperon.py rotation              # Hall rotation of Q (~10 min)
+    python examples/beyond_ladder_cooperon.py limit                 # sigma_xy as alpha -> 0 (~15 min)
 
 Dense (exact) Fermi-surface traces at seven broadenings eta = Gamma/32 ... 2 Gamma from one
 diagonalisation per sample (tisot.response.exact.fermi.dense_sample_fermi_surface; the same
@@ -320,6 +321,53 @@ def rotation(alphas=(0.2, 0.1, 0.05, 0.03, 0.02)):
         print(f"| {a:g} | {row} | {-s[0, 1].real / s[0, 0].real:+.4f} |", flush=True)
 
 
+#: the alpha -> 0 scan of ``limit``; alpha = 0.01 needs ~9 GB (cooperon.MAX_BYTES)
+LIMIT_ALPHAS = (0.2, 0.1, 0.07, 0.05, 0.035, 0.025, 0.0175, 0.0125, 0.01)
+LIMIT_KEYS = (
+    "sigma_xy_noncrossing",
+    "sigma_xy_crossed",
+    "sigma_xy_cooperon",
+    "hall_entry_crossed",
+    "hall_entry_cooperon",
+)
+
+
+def limit(alphas=LIMIT_ALPHAS):
+    """sigma_xy as alpha -> 0 at eta = 1e-3 Gamma, where the Cooperon's mass (not eta) keeps the
+    series finite: the noncrossing ladder, + X + Psi, + the Cooperon series and the two Hall
+    entries c_h themselves (reference.broadened_ladder), shipped as
+    src/tisot/data/beyond_ladder_limit.nc; prints verdict.limit_table."""
+    from rich.console import Console
+    from rich.progress import track
+
+    from tisot import __version__
+    from tisot.io.store import save_dataset
+    from tisot.response.exact.verdict import LIMIT_FILE, limit_table
+
+    rows, attrs = [], {}
+    for a in track(alphas, "alpha -> 0 (minutes at the smallest)", console=Console(stderr=True)):
+        m = model_for(a)
+        ref = broadened_ladder(m, 1e-3 * broadening(m), crossed=True, cooperon=True)
+        rows.append([float(ref[k]) for k in LIMIT_KEYS])
+        attrs = {k: ref[k].attrs["units"] for k in LIMIT_KEYS}
+    rows = np.array(rows)
+    ds = xr.Dataset(
+        {k: ("alpha", rows[:, i], {"units": attrs[k]}) for i, k in enumerate(LIMIT_KEYS)}
+        | {"eq9_sigma_xy": ((), model_for(alphas[0]).sigma_hall, {"units": "e^2/h"})},
+        coords={"alpha": ("alpha", np.array(alphas, dtype=float))},
+        attrs={
+            "description": "SCBA ladder sigma_xy at eta = 1e-3 Gamma: noncrossing, + X + Psi, "
+            "+ the maximally crossed (Cooperon) series; eps = 1, Delta_z = 0.3, p_c = 5 eps",
+            "eta_over_gamma": 1e-3,
+            "units": "model units hbar = v = 1; sigma in e^2/h",
+            "tisot_version": __version__,
+            "script": "examples/beyond_ladder_cooperon.py limit",
+        },
+    )
+    save_dataset(ds, DATA.parent / LIMIT_FILE)
+    print(limit_table(ds))
+
+
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "plot"
     if command == "compute":
@@ -332,5 +380,7 @@ if __name__ == "__main__":
         unpack()
     elif command == "rotation":
         rotation()
+    elif command == "limit":
+        limit()
     else:
         plot()

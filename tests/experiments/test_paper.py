@@ -50,6 +50,7 @@ def test_every_output_is_written_with_provenance(paper_dir):
         "## The estimate below Eq. (17)",
         "ladder",
         "beyond_ladder_cooperon.nc",
+        "beyond_ladder_limit.nc",
     ):
         assert heading in report
     assert "![Fig. 3](fig3.png)" in report

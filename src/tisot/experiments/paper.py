@@ -421,6 +421,7 @@ def _report(fig3_ds, eq19_ds, eq17, table, files, attrs) -> str:
     fermi = verdict.fermi_table()
     cooperon = verdict.cooperon_table()
     in_box = verdict.box_table()
+    limit = verdict.limit_table()
     if beyond:
         parts += [
             "",
@@ -471,6 +472,15 @@ def _report(fig3_ds, eq19_ds, eq17, table, files, attrs) -> str:
             "disorder's uniform part): the exact average's finite-size shift.",
             "",
             in_box,
+        ]
+    if limit:
+        parts += [
+            "",
+            "σ_xy of the diagrams as α → 0 (η = 10⁻³Γ; the Cooperon's mass keeps the series "
+            "finite), extrapolated from the three smallest α, against Eq. (9). Cached data "
+            "(`tisot/data/beyond_ladder_limit.nc`); docs/beyond-ladder.md, section 3c.",
+            "",
+            limit,
         ]
     parts += ["", "## Files", ""] + [f"- `{p.name}`" for p in files.values()]
     return "\n".join(parts) + "\n"

@@ -228,3 +228,82 @@ def test_the_sigma_xx_deficit_at_alpha_003_is_the_box():
         deficit = float(run.ladder_sigma_xx[i]) - mean[i]
         assert deficit > 8 * err[i]
         assert abs(float(run.box_sigma_xx[i]) - mean[i]) < 0.4 * deficit
+
+
+def limit_scan():
+    from tisot.response.exact.verdict import LIMIT_FILE
+
+    ds = load_verdict(LIMIT_FILE)
+    assert ds is not None, "src/tisot/data/beyond_ladder_limit.nc is not shipped"
+    return ds
+
+
+def test_limit_fits_are_exact_for_their_own_form():
+    """Hand-made values: three points of s0 + a alpha + b alpha^2 give s0 back in "power", of
+    s0 + a alpha ln(1/alpha) + b alpha in "log"; a fourth, larger alpha is not used."""
+    from tisot.response.exact.verdict import limit_fits
+
+    a = np.array([0.2, 0.01, 0.02, 0.04])
+    power = 0.134 + 2.0 * a - 3.0 * a**2
+    log = 0.134 - 0.155 * a * np.log(1 / a) + 0.5 * a
+    power[0] = log[0] = 99.0  # alpha = 0.2 is not among the three smallest
+    assert limit_fits(a, power)["power"] == pytest.approx(0.134, abs=1e-12)
+    assert limit_fits(a, log)["log"] == pytest.approx(0.134, abs=1e-12)
+    assert abs(limit_fits(a, log)["power"] - 0.134) > 1e-3  # the two forms differ
+    for bad in (([0.1, 0.2], [1.0, 2.0]), ([0.0, 0.1, 0.2], [1.0, 2.0, 3.0])):
+        with pytest.raises(ValueError, match="alphas"):
+            limit_fits(*bad)
+
+
+def test_shipped_limit_scan_is_the_current_code():
+    import warnings
+
+    from tisot.model import SurfaceModel
+    from tisot.response.exact.average import broadening
+    from tisot.response.exact.reference import broadened_ladder
+
+    ds = limit_scan()
+    row = ds.sel(alpha=0.2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m = SurfaceModel(fermi_energy=1.0, exchange_energy=0.3, disorder=0.2)
+    ref = broadened_ladder(m, ds.attrs["eta_over_gamma"] * broadening(m), cooperon=True)
+    for key in ("sigma_xy_noncrossing", "sigma_xy_crossed", "sigma_xy_cooperon"):
+        assert float(ref[key]) == pytest.approx(float(row[key]), rel=1e-9)
+    assert float(ds.eq9_sigma_xy) == pytest.approx(8 * 0.3**3 / (1 + 3 * 0.09) ** 2, rel=1e-12)
+
+
+def test_diagrams_reach_their_alpha_to_zero_limits():
+    """The shipped alpha -> 0 scan (eta = 1e-3 Gamma, alpha = 0.2 ... 0.01; section 3c), against
+    closed forms: extrapolated from the three smallest alpha, the noncrossing ladder gives its
+    own limit 4 eps Dz (eps^2 + Dz^2)/(eps^2 + 3 Dz^2)^2 and ladder + X + Psi and + the Cooperon
+    series give Eq. (9)'s sigma_H, each in both fits; below alpha = 0.1 both fall towards it
+    as alpha falls, and the series' own Hall entry vanishes as ~ -0.155 alpha ln(1/alpha)."""
+    from tisot.response.exact.verdict import limit_fits
+
+    ds = limit_scan().sortby("alpha")
+    a = ds.alpha.values
+    assert a.min() <= 0.01
+    e, dz = 1.0, 0.3
+    noncrossing = 4 * e * dz * (e * e + dz * dz) / (e * e + 3 * dz * dz) ** 2
+    eq9 = 8 * e * dz**3 / (e * e + 3 * dz * dz) ** 2
+    for fit in limit_fits(a, ds.sigma_xy_noncrossing.values).values():
+        assert fit == pytest.approx(noncrossing, rel=5e-3)
+    for key, rel in (("sigma_xy_crossed", 0.03), ("sigma_xy_cooperon", 0.01)):
+        for fit in limit_fits(a, ds[key].values).values():
+            assert fit == pytest.approx(eq9, rel=rel)
+        small = ds[key].values[a <= 0.1]
+        assert np.all(np.diff(small) > 0) and small[0] > eq9
+    entry = ds.hall_entry_cooperon.values
+    assert np.all(entry < 0) and np.all(np.diff(entry[a <= 0.1]) < 0)
+    ratio = entry / (a * np.log(1 / a))
+    assert np.all((ratio[a <= 0.05] > -0.18) & (ratio[a <= 0.05] < -0.13))
+
+
+def test_limit_table_has_a_row_per_alpha():
+    from tisot.response.exact.verdict import limit_table
+
+    ds = limit_scan()
+    lines = limit_table(ds).splitlines()
+    assert len(lines) == 2 + ds.sizes["alpha"] + 2
+    assert lines[-1].startswith("| Eq. (9) | | 0.1339")

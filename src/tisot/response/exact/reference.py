@@ -90,7 +90,9 @@ def broadened_ladder(
 
     ``crossed`` adds sigma_xy_crossed (X + Psi at the same eta; seconds at small alpha);
     ``cooperon`` also sigma_xy_cooperon, with the maximally crossed series beyond X and Psi
-    (``response.cooperon.cooperon_series``: their Hall entry added to c_h; seconds to a minute).
+    (``response.cooperon.cooperon_series``: their Hall entry added to c_h; seconds to a minute,
+    minutes below alpha ~ 0.02). ``hall_entry_crossed`` and ``hall_entry_cooperon`` are those
+    Hall entries c_h themselves, (C_xy - C_yx)/2 of the kernel.
     """
     if not (math.isfinite(eta) and eta > 0):
         raise ValueError(f"eta must be finite and > 0 (model units), got {eta!r}")
@@ -128,11 +130,15 @@ def broadened_ladder(
         sxy = dressed_conductivity(M[-1], par.bare_disorder, c_h)[0, 1].real
         return ((), float(sxy), {"units": "e^2/h"})
 
+    kernel_units = {"units": "(hbar v)^-2, as M of Eq. (12)"}
     if crossed or cooperon:
         c_h = crossed_kernel(model, cutoff=cutoff, eta=eta).hall
         data["sigma_xy_crossed"] = hall_with(c_h)
+        data["hall_entry_crossed"] = ((), c_h, kernel_units)
     if cooperon:
-        data["sigma_xy_cooperon"] = hall_with(c_h + cooperon_series(model, eta, cutoff=cutoff).hall)
+        c_series = cooperon_series(model, eta, cutoff=cutoff).hall
+        data["sigma_xy_cooperon"] = hall_with(c_h + c_series)
+        data["hall_entry_cooperon"] = ((), c_series, kernel_units)
     ds = xr.Dataset(
         {k: (dims, v, {"units": u["units"]}) for k, (dims, v, u) in data.items()},
         coords={"q": ("q", q, {"units": "E0/(hbar v)"})},

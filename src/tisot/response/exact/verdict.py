@@ -17,11 +17,12 @@ import xarray as xr
 DATA_FILE = "beyond_ladder.nc"
 FERMI_FILE = "beyond_ladder_fermi.nc"
 COOPERON_FILE = "beyond_ladder_cooperon.nc"
+LIMIT_FILE = "beyond_ladder_limit.nc"
 
 
 def load_verdict(name: str = DATA_FILE) -> xr.Dataset | None:
-    """The cached verdict dataset ``name`` (DATA_FILE, FERMI_FILE or COOPERON_FILE), or None if
-    not shipped."""
+    """The cached verdict dataset ``name`` (DATA_FILE, FERMI_FILE, COOPERON_FILE or LIMIT_FILE),
+    or None if not shipped."""
     from ...io.store import load_dataset
 
     path = resources.files("tisot") / "data" / name
@@ -201,4 +202,50 @@ def cooperon_table(ds: xr.Dataset | None = None) -> str:
                 f"{h['crossed'][e]:+.3f} ± {err} | {h['cooperon'][e]:+.3f} ± {err} |"
                 + (f" {h['box'][e]:+.3f} ± {err} |" if box else "")
             )
+    return "\n".join(lines)
+
+
+def limit_fits(alphas, values) -> dict[str, float]:
+    """sigma_xy(alpha -> 0) from the three smallest alpha: the exact solves of s0 + a alpha +
+    b alpha^2 ("power") and of s0 + a alpha ln(1/alpha) + b alpha ("log") through them. The
+    crossed diagrams' misfit to Eq. (9) is a power series in alpha (section 1); the Cooperon
+    series' Hall entry goes as alpha ln(1/alpha) (its momentum integral runs from 1/ell to k_F)."""
+    a, v = np.asarray(alphas, dtype=float), np.asarray(values, dtype=float)
+    if a.shape != v.shape or a.ndim != 1 or a.size < 3 or not np.all((a > 0) & (a < 1)):
+        raise ValueError(
+            f"need >= 3 alphas in (0, 1) and one value each, got alphas {a.tolist()!r}"
+        )
+    order = np.argsort(a)[:3]
+    a, v = a[order], v[order]
+    one = np.ones(3)
+    power = np.linalg.solve(np.column_stack([one, a, a * a]), v)
+    logarithm = np.linalg.solve(np.column_stack([one, a * np.log(1 / a), a]), v)
+    return {"power": float(power[0]), "log": float(logarithm[0])}
+
+
+def limit_table(ds: xr.Dataset | None = None) -> str:
+    """sigma_xy of the diagrams as alpha -> 0 (LIMIT_FILE: examples/beyond_ladder_cooperon.py
+    limit; docs/beyond-ladder.md, 3c) with limit_fits' extrapolations against Eq. (9)."""
+    ds = load_verdict(LIMIT_FILE) if ds is None else ds
+    if ds is None:
+        return ""
+    a = ds.alpha.values
+    columns = ("sigma_xy_noncrossing", "sigma_xy_crossed", "sigma_xy_cooperon")
+    lines = [
+        "| α | noncrossing | ladder + X + Ψ | + Cooperon series | series' Hall entry | "
+        "entry / (α ln(1/α)) |",
+        "|---|---|---|---|---|---|",
+    ]
+    for i in np.argsort(a)[::-1]:
+        entry = float(ds.hall_entry_cooperon[i])
+        cells = " | ".join(f"{float(ds[c][i]):.4f}" for c in columns)
+        lines.append(
+            f"| {a[i]:g} | {cells} | {entry:+.4f} | {entry / (a[i] * np.log(1 / a[i])):+.3f} |"
+        )
+    fits = [limit_fits(a, ds[c].values) for c in columns[1:]]
+    lines.append(
+        f"| → 0 (fits) | | {fits[0]['power']:.3f}–{fits[0]['log']:.3f} | "
+        f"{fits[1]['power']:.3f}–{fits[1]['log']:.3f} | | |"
+    )
+    lines.append(f"| Eq. (9) | | {float(ds.eq9_sigma_xy):.4f} | {float(ds.eq9_sigma_xy):.4f} | | |")
     return "\n".join(lines)
