@@ -438,7 +438,7 @@ def cooperon_series(
 
     (each a product in Q after one FFT), summed as W P^2 (1 - P)^-1 (n >= 3) and
     W P (1 - P)^-1 (m >= 2). The Cooperon is massive (``pair_spectrum``), so the series
-    converge; their Hall part is ~ -0.155 alpha ln(1/alpha) at eta -> 0 (it vanishes as
+    converge; their Hall part is ~ -(0.14 .. 0.17) alpha ln(1/alpha) at eta -> 0 (it vanishes as
     alpha -> 0, slowly: the largest correction to sigma_xy at realistic alpha;
     docs/beyond-ladder.md, 3c). SCBA Green's functions at eps +- i eta, every momentum inside
     |p| < p_c (the ladder's and the exact average's cutoff), on an FFT grid chosen from
