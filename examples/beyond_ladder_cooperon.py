@@ -2,7 +2,7 @@
 broadening eta, and the maximally crossed (Cooperon) series that accounts for it.
 
     python examples/beyond_ladder_cooperon.py compute [name ...]   # slow (~1.5 h on 2 cores)
-    python examples/beyond_ladder_cooperon.py gather                # cache -> shipped data
+    python examples/beyond_ladder_cooperon.py gather [--fresh]      # cache -> shipped data
     python examples/beyond_ladder_cooperon.py unpack                # shipped data -> cache
     python examples/beyond_ladder_cooperon.py plot                  # figure + table, instant
     python examples/beyond_ladder_cooperon.py rotation              # Hall rotation of Q (~10 min)
@@ -56,14 +56,15 @@ RUNS = {
     "a0.10": (0.1, 7.0, 320, 7),
     "a0.05": (0.05, 6.0, 64, 51),
     "a0.03": (0.03, 5.0, 48, 31),
-    "a0.03-4l": (0.03, 4.0, 64, 32),  # the box-size row at alpha = 0.03
+    "a0.03-4l": (0.03, 4.0, 64, 32),  # the box-size rows at alpha = 0.03
+    "a0.03-6l": (0.03, 6.0, 8, 33),
 }
 
 
-def model_for(alpha):
+def model_for(alpha, delta_z=DZ):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # RegimeWarning at alpha = 0.2
-        return SurfaceModel(fermi_energy=E, exchange_energy=DZ, disorder=alpha)
+        return SurfaceModel(fermi_energy=E, exchange_energy=delta_z, disorder=alpha)
 
 
 def compute_one(name):
@@ -146,7 +147,38 @@ def references(alpha, box_over_ell):
     return np.array(rows), mass, g
 
 
-def gather():
+#: gather's reference columns, in the order of ``references``' rows
+REFERENCE_KEYS = (
+    "ladder_sigma_xx",
+    "ladder_sigma_xy",
+    "crossed_sigma_xy",
+    "cooperon_sigma_xy",
+    "box_sigma_xx",
+    "box_sigma_xy_cooperon",
+)
+
+
+def shipped_references(name, alpha, box_over_ell):
+    """``references`` of run ``name`` from the shipped file if it holds the same run (same
+    alpha, box and eta), else None: new samples do not change them."""
+    from tisot.io.store import load_dataset
+
+    if not DATA.exists():
+        return None
+    ds = load_dataset(DATA)
+    if name not in ds.name.values or not np.allclose(ds.eta_over_gamma.values, RATIOS):
+        return None
+    r = ds.isel(run=list(ds.name.values).index(name))
+    if (float(r.alpha), float(r.box_over_ell)) != (alpha, box_over_ell):
+        return None
+    rows = np.stack([r[k].values for k in REFERENCE_KEYS], axis=-1)
+    return rows, float(r.cooperon_mass_over_gamma), float(r.gamma)
+
+
+def gather(fresh=False):
+    """The cache into the shipped file. The diagrams' references are taken over from the
+    shipped file for the runs it already holds, unless ``fresh`` (``gather --fresh``: after a
+    change of the diagrams' code)."""
     from tisot import __version__
     from tisot.io.store import load_dataset, save_dataset
 
@@ -157,12 +189,18 @@ def gather():
     from rich.progress import track
 
     raw, refs, masses, gammas = [], [], [], []
-    for r in track(runs, "references (plane and box)", console=Console(stderr=True)):
+    for name, r in track(
+        list(zip(names, runs, strict=True)),
+        "references (plane and box)",
+        console=Console(stderr=True),
+    ):
         pad = n_max - r.sizes["realisation"]
         raw.append(
             np.pad(r.sigma.values, ((0, pad), (0, 0), (0, 0), (0, 0)), constant_values=np.nan)
         )
-        ref, mass, g = references(r.attrs["alpha"], r.attrs["box_over_ell"])
+        alpha, box_over_ell = r.attrs["alpha"], r.attrs["box_over_ell"]
+        shipped = None if fresh else shipped_references(name, alpha, box_over_ell)
+        ref, mass, g = shipped or references(alpha, box_over_ell)
         refs.append(ref)
         masses.append(mass)
         gammas.append(g)
@@ -175,16 +213,16 @@ def gather():
                 np.array(raw),
                 {"units": "e^2/h", "long_name": "Kubo-Streda I, dense traces, per sample"},
             ),
-            "ladder_sigma_xx": (dims, refs[..., 0], {"units": "e^2/h"}),
-            "ladder_sigma_xy": (dims, refs[..., 1], {"units": "e^2/h"}),
-            "crossed_sigma_xy": (dims, refs[..., 2], {"units": "e^2/h"}),
-            "cooperon_sigma_xy": (dims, refs[..., 3], {"units": "e^2/h"}),
-            "box_sigma_xx": (
+            REFERENCE_KEYS[0]: (dims, refs[..., 0], {"units": "e^2/h"}),
+            REFERENCE_KEYS[1]: (dims, refs[..., 1], {"units": "e^2/h"}),
+            REFERENCE_KEYS[2]: (dims, refs[..., 2], {"units": "e^2/h"}),
+            REFERENCE_KEYS[3]: (dims, refs[..., 3], {"units": "e^2/h"}),
+            REFERENCE_KEYS[4]: (
                 dims,
                 refs[..., 4],
                 {"units": "e^2/h", "long_name": "SCBA ladder (RA + RR) summed in the run's box"},
             ),
-            "box_sigma_xy_cooperon": (
+            REFERENCE_KEYS[5]: (
                 dims,
                 refs[..., 5],
                 {"units": "e^2/h", "long_name": "+ X + Psi + Cooperon series, in the run's box"},
@@ -323,6 +361,8 @@ def rotation(alphas=(0.2, 0.1, 0.05, 0.03, 0.02)):
 
 #: the alpha -> 0 scan of ``limit``; alpha = 0.01 needs ~9 GB (cooperon.MAX_BYTES)
 LIMIT_ALPHAS = (0.2, 0.1, 0.07, 0.05, 0.035, 0.025, 0.0175, 0.0125, 0.01)
+#: ... at three exchange fields: Eq. (9) goes as Delta_z^3 at small Delta_z
+LIMIT_DELTA_Z = (0.15, 0.3, 0.5)
 LIMIT_KEYS = (
     "sigma_xy_noncrossing",
     "sigma_xy_crossed",
@@ -332,39 +372,63 @@ LIMIT_KEYS = (
 )
 
 
-def limit(alphas=LIMIT_ALPHAS):
+def limit(delta_zs=LIMIT_DELTA_Z, alphas=LIMIT_ALPHAS):
     """sigma_xy as alpha -> 0 at eta = 1e-3 Gamma, where the Cooperon's mass (not eta) keeps the
     series finite: the noncrossing ladder, + X + Psi, + the Cooperon series and the two Hall
-    entries c_h themselves (reference.broadened_ladder), shipped as
-    src/tisot/data/beyond_ladder_limit.nc; prints verdict.limit_table."""
+    entries c_h themselves (reference.broadened_ladder), per Delta_z, shipped as
+    src/tisot/data/beyond_ladder_limit.nc; the points already shipped are kept (delete the file
+    after a change of the diagrams' code), those whose Cooperon grid would not fit in memory
+    (cooperon.MAX_BYTES: alpha = 0.01 at Delta_z = 0.15) are NaN; prints verdict.limit_table."""
     from rich.console import Console
     from rich.progress import track
 
     from tisot import __version__
-    from tisot.io.store import save_dataset
+    from tisot.io.store import load_dataset, save_dataset
     from tisot.response.exact.verdict import LIMIT_FILE, limit_table
 
-    rows, attrs = [], {}
-    for a in track(alphas, "alpha -> 0 (minutes at the smallest)", console=Console(stderr=True)):
-        m = model_for(a)
-        ref = broadened_ladder(m, 1e-3 * broadening(m), crossed=True, cooperon=True)
-        rows.append([float(ref[k]) for k in LIMIT_KEYS])
-        attrs = {k: ref[k].attrs["units"] for k in LIMIT_KEYS}
-    rows = np.array(rows)
+    path = DATA.parent / LIMIT_FILE
+    old = load_dataset(path) if path.exists() else None
+    values = np.full((len(delta_zs), len(alphas), len(LIMIT_KEYS)), np.nan)
+    todo = []
+    for i, dz in enumerate(delta_zs):
+        for j, a in enumerate(alphas):
+            try:
+                point = old.sel(delta_z=dz, alpha=a)
+                values[i, j] = [float(point[k]) for k in LIMIT_KEYS]
+            except (AttributeError, KeyError):  # no file, or not in it
+                todo.append((i, j))
+    units = {} if old is None else {k: old[k].attrs["units"] for k in LIMIT_KEYS}
+    for i, j in track(todo, "alpha -> 0 (minutes at the smallest)", console=Console(stderr=True)):
+        m = model_for(alphas[j], delta_zs[i])
+        try:
+            ref = broadened_ladder(m, 1e-3 * broadening(m), crossed=True, cooperon=True)
+        except ValueError as error:  # the Cooperon grid too large (a light Cooperon): left NaN
+            print(f"Delta_z = {delta_zs[i]:g}, alpha = {alphas[j]:g}: {error}", file=sys.stderr)
+            continue
+        values[i, j] = [float(ref[k]) for k in LIMIT_KEYS]
+        units = {k: ref[k].attrs["units"] for k in LIMIT_KEYS}
+    eq9 = [model_for(alphas[0], dz).sigma_hall for dz in delta_zs]
     ds = xr.Dataset(
-        {k: ("alpha", rows[:, i], {"units": attrs[k]}) for i, k in enumerate(LIMIT_KEYS)}
-        | {"eq9_sigma_xy": ((), model_for(alphas[0]).sigma_hall, {"units": "e^2/h"})},
-        coords={"alpha": ("alpha", np.array(alphas, dtype=float))},
+        {
+            k: (("delta_z", "alpha"), values[..., n], {"units": units[k]})
+            for n, k in enumerate(LIMIT_KEYS)
+        }
+        | {"eq9_sigma_xy": ("delta_z", eq9, {"units": "e^2/h"})},
+        coords={
+            "delta_z": ("delta_z", np.array(delta_zs, dtype=float), {"units": "E0"}),
+            "alpha": ("alpha", np.array(alphas, dtype=float)),
+        },
         attrs={
             "description": "SCBA ladder sigma_xy at eta = 1e-3 Gamma: noncrossing, + X + Psi, "
-            "+ the maximally crossed (Cooperon) series; eps = 1, Delta_z = 0.3, p_c = 5 eps",
+            "+ the maximally crossed (Cooperon) series; eps = 1, p_c = 5 eps",
+            "fermi_energy": E,
             "eta_over_gamma": 1e-3,
             "units": "model units hbar = v = 1; sigma in e^2/h",
             "tisot_version": __version__,
             "script": "examples/beyond_ladder_cooperon.py limit",
         },
     )
-    save_dataset(ds, DATA.parent / LIMIT_FILE)
+    save_dataset(ds, path)
     print(limit_table(ds))
 
 
@@ -375,7 +439,7 @@ if __name__ == "__main__":
             compute_one(name)
         gather()
     elif command == "gather":
-        gather()
+        gather(fresh="--fresh" in sys.argv[2:])
     elif command == "unpack":
         unpack()
     elif command == "rotation":

@@ -206,14 +206,18 @@ def cooperon_table(ds: xr.Dataset | None = None) -> str:
 
 
 def limit_fits(alphas, values) -> dict[str, float]:
-    """sigma_xy(alpha -> 0) from the three smallest alpha: the exact solves of s0 + a alpha +
-    b alpha^2 ("power") and of s0 + a alpha ln(1/alpha) + b alpha ("log") through them. The
+    """sigma_xy(alpha -> 0) from the three smallest alpha with finite values (NaN: a point not
+    computed): the exact solves of s0 + a alpha + b alpha^2 ("power") and of s0 + a alpha
+    ln(1/alpha) + b alpha ("log") through them. The
     crossed diagrams' misfit to Eq. (9) is a power series in alpha (section 1); the Cooperon
     series' Hall entry goes as alpha ln(1/alpha) (its momentum integral runs from 1/ell to k_F)."""
     a, v = np.asarray(alphas, dtype=float), np.asarray(values, dtype=float)
-    if a.shape != v.shape or a.ndim != 1 or a.size < 3 or not np.all((a > 0) & (a < 1)):
+    if a.shape != v.shape or a.ndim != 1:
+        raise ValueError(f"need one value per alpha, got alphas {a.tolist()!r}")
+    a, v = a[np.isfinite(v)], v[np.isfinite(v)]  # points not computed are NaN
+    if a.size < 3 or not np.all((a > 0) & (a < 1)):
         raise ValueError(
-            f"need >= 3 alphas in (0, 1) and one value each, got alphas {a.tolist()!r}"
+            f"need >= 3 alphas in (0, 1) with finite values, got alphas {a.tolist()!r}"
         )
     order = np.argsort(a)[:3]
     a, v = a[order], v[order]
@@ -224,28 +228,35 @@ def limit_fits(alphas, values) -> dict[str, float]:
 
 
 def limit_table(ds: xr.Dataset | None = None) -> str:
-    """sigma_xy of the diagrams as alpha -> 0 (LIMIT_FILE: examples/beyond_ladder_cooperon.py
-    limit; docs/beyond-ladder.md, 3c) with limit_fits' extrapolations against Eq. (9)."""
+    """sigma_xy of the diagrams as alpha -> 0 per Delta_z (LIMIT_FILE: examples/
+    beyond_ladder_cooperon.py limit; docs/beyond-ladder.md, 3c) with limit_fits'
+    extrapolations against Eq. (9) and the noncrossing ladder's own limit."""
     ds = load_verdict(LIMIT_FILE) if ds is None else ds
     if ds is None:
         return ""
-    a = ds.alpha.values
     columns = ("sigma_xy_noncrossing", "sigma_xy_crossed", "sigma_xy_cooperon")
     lines = [
-        "| α | noncrossing | ladder + X + Ψ | + Cooperon series | series' Hall entry | "
+        "| Δ_z | α | noncrossing | ladder + X + Ψ | + Cooperon series | series' Hall entry | "
         "entry / (α ln(1/α)) |",
-        "|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|",
     ]
-    for i in np.argsort(a)[::-1]:
-        entry = float(ds.hall_entry_cooperon[i])
-        cells = " | ".join(f"{float(ds[c][i]):.4f}" for c in columns)
+    eps = float(ds.attrs.get("fermi_energy", 1.0))
+    a = ds.alpha.values
+    for dz in ds.delta_z.values:
+        r = ds.sel(delta_z=dz)
+        for i in np.argsort(a)[::-1]:
+            if not np.isfinite(float(r.sigma_xy_cooperon[i])):
+                continue  # not computed (the Cooperon grid too large)
+            entry = float(r.hall_entry_cooperon[i])
+            cells = " | ".join(f"{float(r[c][i]):.4f}" for c in columns)
+            ratio = entry / (a[i] * np.log(1 / a[i]))
+            lines.append(f"| {dz:g} | {a[i]:g} | {cells} | {entry:+.4f} | {ratio:+.3f} |")
+        fits = [limit_fits(a, r[c].values) for c in columns]
+        cells = " | ".join(f"{f['power']:.4f}–{f['log']:.4f}" for f in fits)
+        lines.append(f"| {dz:g} | → 0 (fits) | {cells} | | |")
+        noncrossing = 4 * eps * dz * (eps**2 + dz**2) / (eps**2 + 3 * dz**2) ** 2
+        eq9 = float(r.eq9_sigma_xy)
         lines.append(
-            f"| {a[i]:g} | {cells} | {entry:+.4f} | {entry / (a[i] * np.log(1 / a[i])):+.3f} |"
+            f"| {dz:g} | closed form | {noncrossing:.4f} | Eq. (9): {eq9:.4f} | {eq9:.4f} | | |"
         )
-    fits = [limit_fits(a, ds[c].values) for c in columns[1:]]
-    lines.append(
-        f"| → 0 (fits) | | {fits[0]['power']:.3f}–{fits[0]['log']:.3f} | "
-        f"{fits[1]['power']:.3f}–{fits[1]['log']:.3f} | | |"
-    )
-    lines.append(f"| Eq. (9) | | {float(ds.eq9_sigma_xy):.4f} | {float(ds.eq9_sigma_xy):.4f} | | |")
     return "\n".join(lines)
