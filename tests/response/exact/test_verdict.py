@@ -309,7 +309,9 @@ def test_diagrams_reach_their_alpha_to_zero_limits(delta_z):
     eq9 = 8 * e * dz**3 / (e * e + 3 * dz * dz) ** 2
     for fit in limit_fits(a, r.sigma_xy_noncrossing.values).values():
         assert fit == pytest.approx(noncrossing, rel=5e-3)
-    for key, rel in zip(("sigma_xy_crossed", "sigma_xy_cooperon"), LIMIT_TOLERANCE[delta_z], strict=True):
+    for key, rel in zip(
+        ("sigma_xy_crossed", "sigma_xy_cooperon"), LIMIT_TOLERANCE[delta_z], strict=True
+    ):
         for fit in limit_fits(a, r[key].values).values():
             assert fit == pytest.approx(eq9, rel=rel)
         small = r[key].values[a <= 0.05]
