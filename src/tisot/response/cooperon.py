@@ -270,12 +270,12 @@ def _cooperon_grid(
     n, h = _grid_size(kappa, q_c, par.cutoff, resolution)
     if size is not None:
         n = int(size)
-    nbytes = 7 * n * n * 16 * 16  # measured peak: 6 grid arrays of 16 components (_contract)
+    nbytes = 7 * n * n * 16 * 16  # measured peak: ~6.2 grid arrays of 16 components, ~7.05 with gradient
     if nbytes > MAX_BYTES:
         fix = (
             "raise eta, or lower resolution"
             if eta
-            else "the static series needs alpha >~ 0.009 at Delta_z = 0.3 eps, more at smaller "
+            else "the static series needs alpha >~ 0.0095 at Delta_z = 0.3 eps, more at smaller "
             "|Delta_z|; or lower resolution"
         )
         raise ValueError(
