@@ -6,7 +6,7 @@ broadening eta, and the maximally crossed (Cooperon) series that accounts for it
     python examples/beyond_ladder_cooperon.py unpack                # shipped data -> cache
     python examples/beyond_ladder_cooperon.py plot                  # figure + table, instant
     python examples/beyond_ladder_cooperon.py rotation              # Hall rotation of Q (~10 min)
-    python examples/beyond_ladder_cooperon.py limit                 # sigma_xy as alpha -> 0 (~15 min)
+    python examples/beyond_ladder_cooperon.py limit                 # sigma_xy as alpha -> 0 (~20 min)
 
 Dense (exact) Fermi-surface traces at seven broadenings eta = Gamma/32 ... 2 Gamma from one
 diagonalisation per sample (tisot.response.exact.fermi.dense_sample_fermi_surface; the same
@@ -160,13 +160,17 @@ REFERENCE_KEYS = (
 
 def shipped_references(name, alpha, box_over_ell):
     """``references`` of run ``name`` from the shipped file if it holds the same run (same
-    alpha, box and eta), else None: new samples do not change them."""
+    alpha, box and eta) computed by the current diagrams' code (verdict.diagrams_version),
+    else None: new samples do not change them."""
     from tisot.io.store import load_dataset
+    from tisot.response.exact.verdict import diagrams_version
 
     if not DATA.exists():
         return None
     ds = load_dataset(DATA)
-    if name not in ds.name.values or not np.allclose(ds.eta_over_gamma.values, RATIOS):
+    if ds.attrs.get("diagrams_source") != diagrams_version() or name not in ds.name.values:
+        return None
+    if ds.sizes["eta_index"] != len(RATIOS) or not np.allclose(ds.eta_over_gamma, RATIOS):
         return None
     r = ds.isel(run=list(ds.name.values).index(name))
     if (float(r.alpha), float(r.box_over_ell)) != (alpha, box_over_ell):
@@ -177,10 +181,11 @@ def shipped_references(name, alpha, box_over_ell):
 
 def gather(fresh=False):
     """The cache into the shipped file. The diagrams' references are taken over from the
-    shipped file for the runs it already holds, unless ``fresh`` (``gather --fresh``: after a
-    change of the diagrams' code)."""
+    shipped file for the runs it already holds if the diagrams' code is unchanged
+    (``shipped_references``), unless ``fresh`` (``gather --fresh``)."""
     from tisot import __version__
     from tisot.io.store import load_dataset, save_dataset
+    from tisot.response.exact.verdict import diagrams_version
 
     names = [n for n in RUNS if (CACHE / f"{n}.nc").exists()]
     runs = [load_dataset(CACHE / f"{n}.nc") for n in names]
@@ -252,6 +257,7 @@ def gather(fresh=False):
             "+ X + Psi, + the maximally crossed (Cooperon) series; eps = 1, Delta_z = 0.3",
             "units": "model units hbar = v = 1; sigma in e^2/h",
             "tisot_version": __version__,
+            "diagrams_source": diagrams_version(),
             "script": "examples/beyond_ladder_cooperon.py",
         },
     )
@@ -370,24 +376,31 @@ LIMIT_KEYS = (
     "hall_entry_crossed",
     "hall_entry_cooperon",
 )
+LIMIT_UNITS = dict.fromkeys(LIMIT_KEYS[:3], "e^2/h") | dict.fromkeys(
+    LIMIT_KEYS[3:], "(hbar v)^-2, as M of Eq. (12)"
+)
 
 
 def limit(delta_zs=LIMIT_DELTA_Z, alphas=LIMIT_ALPHAS):
     """sigma_xy as alpha -> 0 at eta = 1e-3 Gamma, where the Cooperon's mass (not eta) keeps the
     series finite: the noncrossing ladder, + X + Psi, + the Cooperon series and the two Hall
     entries c_h themselves (reference.broadened_ladder), per Delta_z, shipped as
-    src/tisot/data/beyond_ladder_limit.nc; the points already shipped are kept (delete the file
-    after a change of the diagrams' code), those whose Cooperon grid would not fit in memory
-    (cooperon.MAX_BYTES: alpha = 0.01 at Delta_z = 0.15) are NaN; prints verdict.limit_table."""
+    src/tisot/data/beyond_ladder_limit.nc; the points already shipped are kept if the
+    diagrams' code is unchanged (verdict.diagrams_version), those whose Cooperon grid would not
+    fit in memory (cooperon.MAX_BYTES: alpha = 0.01 at Delta_z = 0.15) have NaN in the series'
+    columns and are retried on the next run; prints verdict.limit_table."""
     from rich.console import Console
     from rich.progress import track
 
     from tisot import __version__
     from tisot.io.store import load_dataset, save_dataset
-    from tisot.response.exact.verdict import LIMIT_FILE, limit_table
+    from tisot.response.exact.verdict import LIMIT_FILE, diagrams_version, limit_table
 
     path = DATA.parent / LIMIT_FILE
     old = load_dataset(path) if path.exists() else None
+    if old is not None and old.attrs.get("diagrams_source") != diagrams_version():
+        print(f"{path.name}: computed by other diagrams' code, recomputing", file=sys.stderr)
+        old = None
     values = np.full((len(delta_zs), len(alphas), len(LIMIT_KEYS)), np.nan)
     todo = []
     for i, dz in enumerate(delta_zs):
@@ -396,21 +409,22 @@ def limit(delta_zs=LIMIT_DELTA_Z, alphas=LIMIT_ALPHAS):
                 point = old.sel(delta_z=dz, alpha=a)
                 values[i, j] = [float(point[k]) for k in LIMIT_KEYS]
             except (AttributeError, KeyError):  # no file, or not in it
+                pass
+            if not np.all(np.isfinite(values[i, j])):  # new, or refused before: (re)try
                 todo.append((i, j))
-    units = {} if old is None else {k: old[k].attrs["units"] for k in LIMIT_KEYS}
     for i, j in track(todo, "alpha -> 0 (minutes at the smallest)", console=Console(stderr=True)):
         m = model_for(alphas[j], delta_zs[i])
+        eta = 1e-3 * broadening(m)
         try:
-            ref = broadened_ladder(m, 1e-3 * broadening(m), crossed=True, cooperon=True)
-        except ValueError as error:  # the Cooperon grid too large (a light Cooperon): left NaN
+            ref = broadened_ladder(m, eta, crossed=True, cooperon=True)
+        except ValueError as error:  # the Cooperon grid too large (a light Cooperon)
             print(f"Delta_z = {delta_zs[i]:g}, alpha = {alphas[j]:g}: {error}", file=sys.stderr)
-            continue
-        values[i, j] = [float(ref[k]) for k in LIMIT_KEYS]
-        units = {k: ref[k].attrs["units"] for k in LIMIT_KEYS}
+            ref = broadened_ladder(m, eta, crossed=True)  # the series' columns stay NaN
+        values[i, j] = [float(ref[k]) if k in ref else np.nan for k in LIMIT_KEYS]
     eq9 = [model_for(alphas[0], dz).sigma_hall for dz in delta_zs]
     ds = xr.Dataset(
         {
-            k: (("delta_z", "alpha"), values[..., n], {"units": units[k]})
+            k: (("delta_z", "alpha"), values[..., n], {"units": LIMIT_UNITS[k]})
             for n, k in enumerate(LIMIT_KEYS)
         }
         | {"eq9_sigma_xy": ("delta_z", eq9, {"units": "e^2/h"})},
@@ -425,6 +439,7 @@ def limit(delta_zs=LIMIT_DELTA_Z, alphas=LIMIT_ALPHAS):
             "eta_over_gamma": 1e-3,
             "units": "model units hbar = v = 1; sigma in e^2/h",
             "tisot_version": __version__,
+            "diagrams_source": diagrams_version(),
             "script": "examples/beyond_ladder_cooperon.py limit",
         },
     )

@@ -110,12 +110,16 @@ def test_series_first_terms_are_x_and_psi():
             np.testing.assert_allclose(ours[CURRENT], theirs[CURRENT], atol=5e-5)
 
 
-def test_series_equals_the_literal_position_space_sum():
+@pytest.mark.parametrize("rows", [64, 3])
+def test_series_equals_the_literal_position_space_sum(rows, monkeypatch):
     """Every term and both resummed tails of the FFT evaluation equal the position-space sum of
-    the same diagrams on the same (small, periodic) grid. A Cooperon chain read backwards,
+    the same diagrams on the same (small, periodic) grid, whether the chains are formed in one
+    block of Q rows or in blocks of 3 (the last one partial). A Cooperon chain read backwards,
     K(-Q) in either chain or a truncated tail fails this by 15-95 %."""
+    from tisot.response import cooperon
     from tisot.response.cooperon import _cooperon_grid, _position_space_series, _series_on
 
+    monkeypatch.setattr(cooperon, "ROWS", rows)
     m = model(0.2)
     eta = 0.25 * broadening(m)
     grid = _cooperon_grid(m, eta, 5.0, 1.0, size=10)

@@ -56,12 +56,20 @@ def git_commit() -> str:
 
 
 @functools.cache
-def source_hash() -> str:
+def source_hash(*parts: str) -> str:
     """SHA-256 (first 12 hex digits) of tisot's Python sources: changes exactly when the code
-    does, committed or not, unlike the git commit of a modified checkout."""
+    does, committed or not, unlike the git commit of a modified checkout. ``parts`` (files or
+    folders relative to the package, e.g. ``"response/cooperon.py"``, ``"model"``) restrict it
+    to the code a result depends on; none means all of tisot."""
     root = Path(__file__).resolve().parents[1]
+    paths = set()
+    for part in parts or (".",):
+        target = root / part
+        if not target.exists():
+            raise ValueError(f"source_hash: {part!r} is not a file or folder of tisot")
+        paths.update(target.rglob("*.py") if target.is_dir() else [target])
     digest = hashlib.sha256()
-    for path in sorted(root.rglob("*.py")):
+    for path in sorted(paths):
         digest.update(path.relative_to(root).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:12]

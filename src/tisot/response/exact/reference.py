@@ -22,6 +22,8 @@ Returned, per eta (model units hbar = v = 1, sigma in e^2/h):
   * sigma_xy_crossed: the same with the crossed Hall entry c_h(eta) of X + Psi (crossed.py);
   * sigma_xy_cooperon (``cooperon=True``): and with the Hall entry of the maximally crossed
     series beyond X and Psi (cooperon.py), which the exact average's Hall residual calls for;
+  * hall_entry_crossed, hall_entry_cooperon: those Hall entries c_h themselves,
+    (C_xy - C_yx)/2 in (hbar v)^-2, as M of Eq. (12);
   * dos: nu_eta from the Ward identity K00(q = 0) = pi nu_eta / eta;
   * K00 (q), gamma_q = 2 pi nu_eta / K00 - 2 eta, the density relaxation rate (D q^2 as q, eta -> 0).
 """

@@ -19,6 +19,32 @@ FERMI_FILE = "beyond_ladder_fermi.nc"
 COOPERON_FILE = "beyond_ladder_cooperon.nc"
 LIMIT_FILE = "beyond_ladder_limit.nc"
 
+#: the code the shipped diagram columns (ladder, X + Psi, the Cooperon series, the box sums)
+#: depend on: their ``diagrams_source`` attribute is its hash, so that the example scripts
+#: reuse a shipped value only if this code is unchanged
+DIAGRAM_SOURCES = (
+    "_validation.py",
+    "model",
+    "response/_crossed_common.py",
+    "response/_ladder_kernel.py",
+    "response/_ladder_reference.py",
+    "response/analytic.py",
+    "response/cooperon.py",
+    "response/crossed.py",
+    "response/ladder.py",
+    "response/selfenergy.py",
+    "response/exact/average.py",
+    "response/exact/lattice.py",
+    "response/exact/reference.py",
+)
+
+
+def diagrams_version() -> str:
+    """The hash of DIAGRAM_SOURCES (``io.dataset.source_hash``)."""
+    from ...io.dataset import source_hash
+
+    return source_hash(*DIAGRAM_SOURCES)
+
 
 def load_verdict(name: str = DATA_FILE) -> xr.Dataset | None:
     """The cached verdict dataset ``name`` (DATA_FILE, FERMI_FILE, COOPERON_FILE or LIMIT_FILE),
@@ -227,10 +253,15 @@ def limit_fits(alphas, values) -> dict[str, float]:
     return {"power": float(power[0]), "log": float(logarithm[0])}
 
 
+def _cell(value: float, form: str) -> str:
+    return form.format(value) if np.isfinite(value) else "—"
+
+
 def limit_table(ds: xr.Dataset | None = None) -> str:
     """sigma_xy of the diagrams as alpha -> 0 per Delta_z (LIMIT_FILE: examples/
     beyond_ladder_cooperon.py limit; docs/beyond-ladder.md, 3c) with limit_fits'
-    extrapolations against Eq. (9) and the noncrossing ladder's own limit."""
+    extrapolations (power / log) against Eq. (9) and the noncrossing ladder's own limit; "—"
+    where the Cooperon series was not computed (its grid too large)."""
     ds = load_verdict(LIMIT_FILE) if ds is None else ds
     if ds is None:
         return ""
@@ -245,15 +276,18 @@ def limit_table(ds: xr.Dataset | None = None) -> str:
     for dz in ds.delta_z.values:
         r = ds.sel(delta_z=dz)
         for i in np.argsort(a)[::-1]:
-            if not np.isfinite(float(r.sigma_xy_cooperon[i])):
-                continue  # not computed (the Cooperon grid too large)
-            entry = float(r.hall_entry_cooperon[i])
-            cells = " | ".join(f"{float(r[c][i]):.4f}" for c in columns)
+            if not np.isfinite(float(r.sigma_xy_noncrossing[i])):
+                continue  # not computed
+            entry = float(r.hall_entry_cooperon[i])  # NaN: the Cooperon grid too large
+            cells = " | ".join(_cell(float(r[c][i]), "{:.4f}") for c in columns)
             ratio = entry / (a[i] * np.log(1 / a[i]))
-            lines.append(f"| {dz:g} | {a[i]:g} | {cells} | {entry:+.4f} | {ratio:+.3f} |")
+            lines.append(
+                f"| {dz:g} | {a[i]:g} | {cells} | {_cell(entry, '{:+.4f}')} | "
+                f"{_cell(ratio, '{:+.3f}')} |"
+            )
         fits = [limit_fits(a, r[c].values) for c in columns]
-        cells = " | ".join(f"{f['power']:.4f}–{f['log']:.4f}" for f in fits)
-        lines.append(f"| {dz:g} | → 0 (fits) | {cells} | | |")
+        cells = " | ".join(f"{f['power']:.4f} / {f['log']:.4f}" for f in fits)
+        lines.append(f"| {dz:g} | → 0 (fits: power / log) | {cells} | | |")
         noncrossing = 4 * eps * dz * (eps**2 + dz**2) / (eps**2 + 3 * dz**2) ** 2
         eq9 = float(r.eq9_sigma_xy)
         lines.append(
