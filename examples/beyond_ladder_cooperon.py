@@ -126,12 +126,13 @@ def compute_one(name):
 
 def references(alpha, box_over_ell):
     """The ladder at each eta: noncrossing, + X + Psi, + the Cooperon series, in the plane and
-    summed in the run's own box (lattice.box_ladder); and the Cooperon's mass."""
+    summed in the run's own box (lattice.box_ladder), and with the whole one-crossing set
+    (response.one_crossing: sigma_xx and sigma_xy); and the Cooperon's mass."""
     m = model_for(alpha)
     g = broadening(m)
     rows = []
     for r in RATIOS:
-        ref = broadened_ladder(m, r * g, crossed=True, cooperon=True)
+        ref = broadened_ladder(m, r * g, one_crossing=True)
         box = box_ladder(m, r * g, box_over_ell * m.mean_free_path)
         rows.append(
             [
@@ -141,6 +142,8 @@ def references(alpha, box_over_ell):
                 float(ref.sigma_xy_cooperon),
                 float(box.sigma_xx),
                 float(box.sigma_xy_cooperon),
+                float(ref.sigma_xx_one_crossing),
+                float(ref.sigma_xy_one_crossing),
             ]
         )
     mass = pair_spectrum(m, 1e-3 * g).mass / g
@@ -155,6 +158,8 @@ REFERENCE_KEYS = (
     "cooperon_sigma_xy",
     "box_sigma_xx",
     "box_sigma_xy_cooperon",
+    "one_crossing_sigma_xx",
+    "one_crossing_sigma_xy",
 )
 
 
@@ -169,6 +174,8 @@ def shipped_references(name, alpha, box_over_ell):
         return None
     ds = load_dataset(DATA)
     if ds.attrs.get("diagrams_source") != diagrams_version() or name not in ds.name.values:
+        return None
+    if any(k not in ds for k in REFERENCE_KEYS):
         return None
     if ds.sizes["eta_index"] != len(RATIOS) or not np.allclose(ds.eta_over_gamma, RATIOS):
         return None
@@ -231,6 +238,23 @@ def gather(fresh=False):
                 dims,
                 refs[..., 5],
                 {"units": "e^2/h", "long_name": "+ X + Psi + Cooperon series, in the run's box"},
+            ),
+            REFERENCE_KEYS[6]: (
+                dims,
+                refs[..., 6],
+                {
+                    "units": "e^2/h",
+                    "long_name": "ladder + the whole one-crossing set (Sigma_X, "
+                    "X + Psi), Kubo-Streda I",
+                },
+            ),
+            REFERENCE_KEYS[7]: (
+                dims,
+                refs[..., 7],
+                {
+                    "units": "e^2/h",
+                    "long_name": "+ Cooperon series' Hall entry + the whole one-crossing set",
+                },
             ),
             "eta_over_gamma": ("eta_index", np.array(RATIOS)),
             "alpha": ("run", [r.attrs["alpha"] for r in runs]),

@@ -391,13 +391,18 @@ def _contract(grid: _Grid, chains: _Chains, ends) -> dict[str, np.ndarray]:
 GRADIENT_SLOTS = ((0, 1), (1, 0), (3, 1), (1, 3))
 
 
-def _ends(grid: _Grid, gradient: bool):
-    """The current block's vertex ends and, with ``gradient``, d/dq_x of GRADIENT_SLOTS' ends
+#: the vertex pairs (c, d) of the kernel the series is made for: the current block, or all 16
+CURRENT_SLOTS = tuple((c, d) for c in (1, 2) for d in (1, 2))
+ALL_SLOTS = tuple((c, d) for c in range(4) for d in range(4))
+
+
+def _ends(grid: _Grid, gradient: bool, slots=CURRENT_SLOTS):
+    """The vertex ends of ``slots`` and, with ``gradient``, d/dq_x of GRADIENT_SLOTS' ends
     (R line at p + q/2, A line at p - q/2, as crossed.crossed_block: the internal lines'
     shift is absorbed by their momenta, so q enters at the ends only). Both are generators:
     each pair of ends is made when it is contracted."""
     gr, ga = grid.gr_k, grid.ga_k
-    ends = (((c, d), ga @ PAULI[c] @ gr, gr @ PAULI[d] @ ga) for c in (1, 2) for d in (1, 2))
+    ends = (((c, d), ga @ PAULI[c] @ gr, gr @ PAULI[d] @ ga) for c, d in slots)
     if not gradient:
         return ends, iter(())
 
@@ -533,10 +538,13 @@ def static_series(
     return series
 
 
-def _series_on(grid: _Grid, eta: float, gradient: bool = False) -> CooperonSeries:
-    """``cooperon_series`` on a given grid: the chains W P^(n-1) summed, contracted."""
+def _series_on(
+    grid: _Grid, eta: float, gradient: bool = False, slots=CURRENT_SLOTS
+) -> CooperonSeries:
+    """``cooperon_series`` on a given grid: the chains W P^(n-1) summed, contracted, in the
+    kernel entries ``slots`` (ALL_SLOTS: the density and sigma_z ones too, at 4x the cost)."""
     chains = _Chains.on(grid)
-    ends, slope = _ends(grid, gradient)
+    ends, slope = _ends(grid, gradient, slots)
     out = _contract(grid, chains, ends)
     dq = dq_first = None
     if gradient:

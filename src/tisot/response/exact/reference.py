@@ -24,6 +24,9 @@ Returned, per eta (model units hbar = v = 1, sigma in e^2/h):
     series beyond X and Psi (cooperon.py), which the exact average's Hall residual calls for;
   * hall_entry_crossed, hall_entry_cooperon: those Hall entries c_h themselves,
     (C_xy - C_yx)/2 in (hbar v)^-2, as M of Eq. (12);
+  * sigma_xy_one_crossing, sigma_xx_one_crossing (``one_crossing=True``): the Cooperon column
+    with the rest of the one-crossing set (the crossed self-energy and the symmetric part of
+    X + Psi; response.one_crossing), relative O(alpha);
   * dos: nu_eta from the Ward identity K00(q = 0) = pi nu_eta / eta;
   * K00 (q), gamma_q = 2 pi nu_eta / K00 - 2 eta, the density relaxation rate (D q^2 as q, eta -> 0).
 """
@@ -48,6 +51,7 @@ from ..ladder import (
     _report,
     surface_parameters,
 )
+from ..one_crossing import one_crossing as one_crossing_set
 from ..selfenergy import green_parameters, log_integral
 
 
@@ -68,6 +72,14 @@ def rr_kernel(e_t: complex, d_t: complex, cutoff: float) -> np.ndarray:
     return np.einsum("ambn,mn->ab", TRACE4, outer) / (2 * math.pi)
 
 
+def _hall_only(m: np.ndarray) -> np.ndarray:
+    """The Hall part of a kernel: (m_xy - m_yx)/2 at xy, its negative at yx, zero elsewhere."""
+    out = np.zeros_like(m)
+    out[1, 2] = 0.5 * (m[1, 2] - m[2, 1])
+    out[2, 1] = -out[1, 2]
+    return out
+
+
 def dressed_conductivity(m: np.ndarray, alpha: float, hall: float = 0.0) -> np.ndarray:
     """sigma (2, 2) in e^2/h from a q = 0 kernel m (4, 4), with a Hall entry ``hall`` added to
     m_xy = -m_yx (the crossed blocks' c_h), dressed by Eq. (11): K = m [1 - pi alpha m]^-1."""
@@ -86,6 +98,7 @@ def broadened_ladder(
     cutoff: float = 5.0,
     crossed: bool = True,
     cooperon: bool = False,
+    one_crossing: bool = False,
     rtol: float = 1e-8,
 ) -> xr.Dataset:
     """Ladder quantities at broadening ``eta`` > 0 and wavevectors ``q`` (along x; model units).
@@ -94,7 +107,10 @@ def broadened_ladder(
     ``cooperon`` also sigma_xy_cooperon, with the maximally crossed series beyond X and Psi
     (``response.cooperon.cooperon_series``: their Hall entry added to c_h; seconds to a minute,
     minutes below alpha ~ 0.02). ``hall_entry_crossed`` and ``hall_entry_cooperon`` are those
-    Hall entries c_h themselves, (C_xy - C_yx)/2 of the kernel.
+    Hall entries c_h themselves, (C_xy - C_yx)/2 of the kernel. ``one_crossing`` (implies
+    ``cooperon``) also sigma_xy_one_crossing and sigma_xx_one_crossing: with the rest of the
+    one-crossing set (``response.one_crossing``: the crossed self-energy Sigma_X and the
+    symmetric part of X + Psi) added to the Cooperon column's kernel.
     """
     if not (math.isfinite(eta) and eta > 0):
         raise ValueError(f"eta must be finite and > 0 (model units), got {eta!r}")
@@ -133,14 +149,30 @@ def broadened_ladder(
         return ((), float(sxy), {"units": "e^2/h"})
 
     kernel_units = {"units": "(hbar v)^-2, as M of Eq. (12)"}
-    if crossed or cooperon:
+    if crossed or cooperon or one_crossing:
         c_h = crossed_kernel(model, cutoff=cutoff, eta=eta).hall
         data["sigma_xy_crossed"] = hall_with(c_h)
         data["hall_entry_crossed"] = ((), c_h, kernel_units)
-    if cooperon:
-        c_series = cooperon_series(model, eta, cutoff=cutoff).hall
+    if cooperon or one_crossing:
+        if one_crossing:  # the series comes with it, on the same grid
+            one = one_crossing_set(model, eta, cutoff=cutoff)
+            c_series = one.series.hall
+        else:
+            c_series = cooperon_series(model, eta, cutoff=cutoff).hall
         data["sigma_xy_cooperon"] = hall_with(c_h + c_series)
         data["hall_entry_cooperon"] = ((), c_series, kernel_units)
+    if one_crossing:
+        # the whole set: dM and C's symmetric part added, C's Hall entry as c_h (the quadrature)
+        symmetric = one.crossed - _hall_only(one.crossed)
+        s_one = dressed_conductivity(
+            M[-1] + one.self_energy + symmetric, par.bare_disorder, c_h + c_series
+        )
+        data["sigma_xy_one_crossing"] = ((), float(s_one[0, 1].real), {"units": "e^2/h"})
+        data["sigma_xx_one_crossing"] = (
+            (),
+            float(s_one[0, 0].real - s_rr[0, 0].real),
+            {"units": "e^2/h"},
+        )
     ds = xr.Dataset(
         {k: (dims, v, {"units": u["units"]}) for k, (dims, v, u) in data.items()},
         coords={"q": ("q", q, {"units": "E0/(hbar v)"})},

@@ -32,6 +32,7 @@ DIAGRAM_SOURCES = (
     "response/cooperon.py",
     "response/crossed.py",
     "response/ladder.py",
+    "response/one_crossing.py",
     "response/selfenergy.py",
     "response/exact/average.py",
     "response/exact/lattice.py",

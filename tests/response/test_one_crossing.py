@@ -1,0 +1,115 @@
+"""The one-crossing set (response.one_crossing) against the Ward identity, a literal momentum
+sum, rotation about z, the mirror Delta_z -> -Delta_z and its vanishing Hall part at Delta_z = 0."""
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+from tisot.model import SurfaceModel
+from tisot.response._ladder_kernel import PAULI
+from tisot.response.cooperon import _cooperon_grid
+from tisot.response.exact.average import broadening
+from tisot.response.ladder import surface_parameters
+from tisot.response.one_crossing import crossed_self_energy, one_crossing
+
+
+def model(alpha, dz=0.3):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # RegimeWarning at alpha > 0.1
+        return SurfaceModel(fermi_energy=1.0, exchange_energy=dz, disorder=alpha)
+
+
+def ward_sides(m, ratio):
+    """(eta dK00/pi, d nu, eta dK00/pi without Sigma_X): the
+    first-order change of the density correlator at q = 0, K = M [1 - pi alpha M]^-1 (Eq. 11),
+    against the change of the density of states, which the Ward identity K00 = pi nu/eta ties."""
+    eta = ratio * broadening(m)
+    one = one_crossing(m, eta, density=True)
+    alpha = surface_parameters(m, 5.0).bare_disorder
+    R = np.linalg.inv(np.eye(4) - math.pi * alpha * one.bubble)
+    d_k = R @ one.kernel @ R
+    no_sigma = R @ one.crossed @ R
+    return eta * d_k[0, 0].real / math.pi, one.dos_shift, eta * no_sigma[0, 0].real / math.pi
+
+
+@pytest.mark.parametrize("alpha, ratio, rel", [(0.2, 0.25, 1.5e-2), (0.1, 1.0, 2e-3)])
+def test_the_set_keeps_the_ward_identity(alpha, ratio, rel):
+    """eta dK00/pi = d nu to first order in the set: X + Psi's density entry and Sigma_X's
+    insertion are each ~20x d nu and cancel to it; X + Psi alone miss it by their own size. The
+    tolerance is the grid's own misfit of the zeroth order (0.5 % at alpha = 0.2)."""
+    d_k, d_nu, without = ward_sides(model(alpha), ratio)
+    assert d_nu < 0
+    assert d_k == pytest.approx(d_nu, rel=rel)
+    assert abs(without - d_nu) > 5 * abs(d_nu)
+
+
+def test_crossed_self_energy_is_the_literal_momentum_sum():
+    """Sigma_X(p) = W^2 sum_k1 sum_k2 G(k1) G(k1 + k2 - p) G(k2) over a small grid, term by term
+    (the FFT's position-space product is this double convolution)."""
+    m = model(0.2)
+    grid = _cooperon_grid(m, 0.25 * broadening(m), 5.0, 1.0, size=12)
+    n, weight = grid.n, 1.0 / (grid.n * grid.h) ** 2
+    kx, ky, inside = grid.momenta()
+    cells = np.argwhere(inside[..., 0, 0])
+    step = 2 * math.pi / (n * grid.h)
+    index = {
+        tuple(np.round(np.array([kx[i, j], ky[i, j]]) / step).astype(int)): (i, j) for i, j in cells
+    }
+    ours = crossed_self_energy(grid)
+    for i, j in cells[:: max(1, len(cells) // 6)]:  # a few external momenta
+        p = np.round(np.array([kx[i, j], ky[i, j]]) / step).astype(int)
+        total = np.zeros((2, 2), complex)
+        for a in index:
+            for b in index:
+                mid = index.get(tuple(np.array(a) + np.array(b) - p))
+                if mid is not None:
+                    total += grid.gr_k[index[a]] @ grid.gr_k[mid] @ grid.gr_k[index[b]]
+        theirs = grid.W**2 * weight**2 * total
+        np.testing.assert_allclose(ours[i, j], theirs, atol=1e-12 * np.abs(theirs).max())
+
+
+def test_crossed_self_energy_turns_with_the_momentum():
+    """Rotation about z: Sigma_X(R k) = U Sigma_X(k) U^dagger, R a quarter turn (which maps the
+    square grid onto itself), U = exp(-i pi/4 s_z)."""
+    m = model(0.2)
+    grid = _cooperon_grid(m, 0.25 * broadening(m), 5.0, 1.0)
+    s = crossed_self_energy(grid)
+    n = grid.n
+    U = np.cos(math.pi / 4) * PAULI[0] - 1j * np.sin(math.pi / 4) * PAULI[3]
+    # (kx, ky) -> (-ky, kx): index (i, j) -> (-j, i)
+    i, j = np.meshgrid(np.arange(n), np.arange(n), indexing="ij")
+    turned = s[(-j) % n, i]
+    np.testing.assert_allclose(turned, U @ s @ U.conj().T, atol=1e-12 * np.abs(s).max())
+    assert np.abs(s).max() > 0.01 * broadening(m)  # a self-energy, not a zero
+
+
+def test_hall_part_is_odd_in_the_exchange_field_and_vanishes_without_it():
+    """Delta_z -> -Delta_z (the mirror) flips the set's Hall entry; at Delta_z = 0 (time
+    reversal) it vanishes, while its symmetric part does not."""
+    eta = 0.5 * broadening(model(0.2))
+
+    def hall(k):
+        return float(((k[1, 2] - k[2, 1]) / 2).real)
+
+    up, down, zero = (one_crossing(model(0.2, dz), eta) for dz in (0.3, -0.3, 0.0))
+    assert abs(hall(up.kernel)) > 1e-3
+    assert hall(down.kernel) == pytest.approx(-hall(up.kernel), rel=1e-9)
+    assert abs(hall(zero.kernel)) < 1e-12
+    assert abs(zero.kernel[1, 1].real) > 1e-3
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"eta": 0.0}, "eta"),
+        ({"eta": math.nan}, "eta"),
+        ({"resolution": 9.0}, "resolution"),
+        ({"density": 1}, "density"),
+    ],
+)
+def test_bad_input_is_named(kwargs, match):
+    args = {"eta": 0.1} | kwargs
+    with pytest.raises(ValueError, match=match):
+        one_crossing(model(0.2), args.pop("eta"), **args)
