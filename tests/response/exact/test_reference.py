@@ -143,3 +143,41 @@ def test_cooperon_series_lowers_the_crossed_hall_value_and_vanishes_without_exch
     assert float(with_c.sigma_xy_crossed) == float(plain.sigma_xy_crossed)
     assert 0 < float(with_c.sigma_xy_cooperon) < float(plain.sigma_xy_crossed)
     assert abs(float(broadened_ladder(m0, eta, cooperon=True).sigma_xy_cooperon)) < 1e-10
+
+
+def test_one_crossing_columns_share_the_series_and_shrink_with_alpha():
+    """one_crossing=True computes the Cooperon series on its own grid: the same column as
+    cooperon=True. The rest of the one-crossing set is relative O(alpha): at eta = Gamma its
+    share of sigma_xx and sigma_xy falls from alpha = 0.1 to 0.05; at Delta_z = 0 it leaves
+    sigma_xy at zero (time reversal) and still lowers sigma_xx."""
+    import warnings
+
+    from tisot.model import SurfaceModel
+
+    def model(alpha, dz=0.3):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return SurfaceModel(fermi_energy=1.0, exchange_energy=dz, disorder=alpha)
+
+    shares = []
+    for alpha in (0.1, 0.05):
+        m = model(alpha)
+        eta = broadening(m)
+        one = broadened_ladder(m, eta, one_crossing=True)
+        if alpha == 0.1:
+            series = broadened_ladder(m, eta, cooperon=True)
+            assert float(one.sigma_xy_cooperon) == pytest.approx(
+                float(series.sigma_xy_cooperon), rel=1e-12
+            )
+        shares.append(
+            (
+                1 - float(one.sigma_xx_one_crossing) / float(one.sigma_xx),
+                float(one.sigma_xy_one_crossing) / float(one.sigma_xy_cooperon) - 1,
+            )
+        )
+    (xx1, xy1), (xx2, xy2) = shares
+    assert 0 < xx2 < 0.8 * xx1 < 0.1 and 0 < xy2 < 0.8 * xy1 < 0.1
+    m0 = model(0.2, dz=0.0)
+    zero = broadened_ladder(m0, 0.5 * broadening(m0), one_crossing=True)
+    assert abs(float(zero.sigma_xy_one_crossing)) < 1e-10
+    assert float(zero.sigma_xx_one_crossing) < float(zero.sigma_xx)
