@@ -7,6 +7,7 @@ broadening eta, and the maximally crossed (Cooperon) series that accounts for it
     python examples/beyond_ladder_cooperon.py plot                  # figure + table, instant
     python examples/beyond_ladder_cooperon.py rotation              # Hall rotation of Q (~10 min)
     python examples/beyond_ladder_cooperon.py limit                 # sigma_xy as alpha -> 0 (~20 min)
+    python examples/beyond_ladder_cooperon.py large-eta             # one-crossing set (~20 min)
 
 Dense (exact) Fermi-surface traces at seven broadenings eta = Gamma/32 ... 2 Gamma from one
 diagonalisation per sample (tisot.response.exact.fermi.dense_sample_fermi_surface; the same
@@ -471,6 +472,104 @@ def limit(delta_zs=LIMIT_DELTA_Z, alphas=LIMIT_ALPHAS):
     print(limit_table(ds))
 
 
+#: the large-eta check of the one-crossing set: name: (alpha, L / ell, samples, seed)
+LARGE_ETA_RUNS = {"a0.20": (0.2, 10.0, 2000, 81), "a0.10": (0.1, 7.0, 400, 71)}
+LARGE_ETA_RATIOS = (1.0, 2.0, 4.0, 8.0, 16.0)
+
+
+def large_eta():
+    """The exact average at eta = Gamma ... 16 Gamma against the one-crossing set: the complete
+    second order in the disorder beyond the SCBA ladder, so the exact values must approach it
+    as Gamma/eta -> 0 (verdict.one_crossing_table's "share" -> 1). Dense traces, a few minutes
+    on 2 cores; shipped as src/tisot/data/beyond_ladder_large_eta.nc."""
+    from rich.console import Console
+    from rich.progress import track
+
+    from tisot import __version__
+    from tisot.io.store import save_dataset
+    from tisot.response.exact.verdict import LARGE_ETA_FILE, diagrams_version
+
+    names = list(LARGE_ETA_RUNS)
+    exact, refs, meta = [], [], []
+    for name in names:
+        alpha, box_over_ell, n, seed = LARGE_ETA_RUNS[name]
+        m = model_for(alpha)
+        par = surface_parameters(m, 5.0)
+        L = box_over_ell * m.mean_free_path
+        box = PlaneWaveBox(L, par.cutoff, par.bare_delta_z)
+        g = broadening(m)
+        etas = np.array(LARGE_ETA_RATIOS) * g
+        rng = np.random.default_rng(seed)
+        sig = np.empty((n, len(etas), 2, 2))
+        t = time.time()
+        for s in track(range(n), f"{name}: dense traces", console=Console(stderr=True)):
+            V = box.potential(par.bare_disorder, rng)
+            sig[s] = dense_sample_fermi_surface(box, V, par.bare_fermi_energy, etas, [])[0]
+        seconds = time.time() - t
+        xx, xy = 0.5 * (sig[..., 0, 0] + sig[..., 1, 1]), 0.5 * (sig[..., 0, 1] - sig[..., 1, 0])
+        exact.append(
+            [
+                xx.mean(axis=0),
+                xx.std(axis=0, ddof=1) / np.sqrt(n),
+                xy.mean(axis=0),
+                xy.std(axis=0, ddof=1) / np.sqrt(n),
+            ]
+        )
+        rows = []
+        for eta in etas:
+            ref = broadened_ladder(m, eta, one_crossing=True)
+            rows.append([float(ref[k]) for k in LARGE_ETA_KEYS])
+        refs.append(rows)
+        meta.append((alpha, box_over_ell, n, seed, box.size, g, seconds))
+    exact, refs, meta = np.array(exact), np.array(refs), np.array(meta)
+    dims = ("run", "eta_index")
+    e2h = {"units": "e^2/h"}
+    out = xr.Dataset(
+        {
+            "exact_sigma_xx": (dims, exact[:, 0], e2h | {"long_name": "Kubo-Streda I, (xx+yy)/2"}),
+            "exact_sigma_xx_err": (dims, exact[:, 1], e2h),
+            "exact_sigma_xy": (dims, exact[:, 2], e2h | {"long_name": "Hall part (xy-yx)/2"}),
+            "exact_sigma_xy_err": (dims, exact[:, 3], e2h),
+        }
+        | {k: (dims, refs[..., i], e2h) for i, k in enumerate(LARGE_ETA_KEYS)}
+        | {
+            "eta_over_gamma": ("eta_index", np.array(LARGE_ETA_RATIOS)),
+            "alpha": ("run", meta[:, 0]),
+            "box_over_ell": ("run", meta[:, 1]),
+            "realisations": ("run", meta[:, 2].astype(int)),
+            "seed": ("run", meta[:, 3].astype(int)),
+            "basis_size": ("run", meta[:, 4].astype(int)),
+            "gamma": ("run", meta[:, 5], {"units": "E0/hbar"}),
+            "seconds": ("run", meta[:, 6], {"units": "s", "long_name": "dense traces"}),
+        },
+        coords={"name": ("run", names)},
+        attrs={
+            "description": "exact Fermi-surface traces (dense, plane waves |p| < 5 eps) at "
+            "eta = Gamma .. 16 Gamma against the SCBA ladder, + X + Psi, + the Cooperon series "
+            "and + the whole one-crossing set at the same eta; eps = 1, Delta_z = 0.3",
+            "units": "model units hbar = v = 1; sigma in e^2/h",
+            "tisot_version": __version__,
+            "diagrams_source": diagrams_version(),
+            "script": "examples/beyond_ladder_cooperon.py large-eta",
+        },
+    )
+    save_dataset(out, DATA.parent / LARGE_ETA_FILE)
+    from tisot.response.exact.verdict import large_eta_table
+
+    print(large_eta_table(out))
+
+
+#: the diagram columns of ``large_eta``
+LARGE_ETA_KEYS = (
+    "sigma_xx",
+    "sigma_xx_one_crossing",
+    "sigma_xy_noncrossing",
+    "sigma_xy_crossed",
+    "sigma_xy_cooperon",
+    "sigma_xy_one_crossing",
+)
+
+
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "plot"
     if command == "compute":
@@ -485,5 +584,7 @@ if __name__ == "__main__":
         rotation()
     elif command == "limit":
         limit()
+    elif command == "large-eta":
+        large_eta()
     else:
         plot()

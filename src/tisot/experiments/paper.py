@@ -422,6 +422,7 @@ def _report(fig3_ds, eq19_ds, eq17, table, files, attrs) -> str:
     cooperon = verdict.cooperon_table()
     in_box = verdict.box_table()
     limit = verdict.limit_table()
+    one_crossing = verdict.one_crossing_table()
     if beyond:
         parts += [
             "",
@@ -472,6 +473,16 @@ def _report(fig3_ds, eq19_ds, eq17, table, files, attrs) -> str:
             "disorder's uniform part): the exact average's finite-size shift.",
             "",
             in_box,
+        ]
+    if one_crossing:
+        parts += [
+            "",
+            "The same traces against the whole one-crossing set (`tisot.response.one_crossing`: "
+            "the crossed self-energy Σ_X and all of X + Ψ, which keep the Ward identity): "
+            '"share" is the part of the set\'s relative-O(α) correction the exact value shows; '
+            "docs/beyond-ladder.md, section 3d.",
+            "",
+            one_crossing,
         ]
     if limit:
         parts += [

@@ -18,6 +18,7 @@ DATA_FILE = "beyond_ladder.nc"
 FERMI_FILE = "beyond_ladder_fermi.nc"
 COOPERON_FILE = "beyond_ladder_cooperon.nc"
 LIMIT_FILE = "beyond_ladder_limit.nc"
+LARGE_ETA_FILE = "beyond_ladder_large_eta.nc"
 
 #: the code the shipped diagram columns (ladder, X + Psi, the Cooperon series, the box sums)
 #: depend on: their ``diagrams_source`` attribute is its hash, so that the example scripts
@@ -48,8 +49,8 @@ def diagrams_version() -> str:
 
 
 def load_verdict(name: str = DATA_FILE) -> xr.Dataset | None:
-    """The cached verdict dataset ``name`` (DATA_FILE, FERMI_FILE, COOPERON_FILE or LIMIT_FILE),
-    or None if not shipped."""
+    """The cached verdict dataset ``name`` (DATA_FILE, FERMI_FILE, COOPERON_FILE, LIMIT_FILE or
+    LARGE_ETA_FILE), or None if not shipped."""
     from ...io.store import load_dataset
 
     path = resources.files("tisot") / "data" / name
@@ -228,6 +229,104 @@ def cooperon_table(ds: xr.Dataset | None = None) -> str:
                 f"{float(r.crossed_sigma_xy[e]):.3f} | {float(r.cooperon_sigma_xy[e]):.3f} | "
                 f"{h['crossed'][e]:+.3f} ± {err} | {h['cooperon'][e]:+.3f} ± {err} |"
                 + (f" {h['box'][e]:+.3f} ± {err} |" if box else "")
+            )
+    return "\n".join(lines)
+
+
+#: the broadenings of ``one_crossing_table`` (where the exact errors are small against the set)
+ONE_CROSSING_ETAS = (0.25, 0.5, 1.0, 2.0)
+
+
+def _exact_means(run: xr.Dataset) -> dict[str, np.ndarray]:
+    """Per eta: the exact sigma_xx^I = (xx + yy)/2 and Hall value (xy - yx)/2, their standard
+    errors over samples."""
+    s = run.raw_sigma.values
+    s = s[~np.isnan(s).any(axis=(1, 2, 3))]
+    out = {}
+    for key, v in (
+        ("xx", 0.5 * (s[..., 0, 0] + s[..., 1, 1])),
+        ("xy", 0.5 * (s[..., 0, 1] - s[..., 1, 0])),
+    ):
+        out[key] = v.mean(axis=0)
+        out[key + "_err"] = v.std(axis=0, ddof=1) / np.sqrt(v.shape[0])
+    return out
+
+
+def one_crossing_table(ds: xr.Dataset | None = None) -> str:
+    """The exact average against the whole one-crossing set (response.one_crossing), per run of
+    COOPERON_FILE at ONE_CROSSING_ETAS (docs/beyond-ladder.md, 3d): sigma_xx against the ladder,
+    sigma_xy against + the Cooperon series, and "share", the part of the set's correction the
+    exact value shows, (exact - without)/(with - without); "" without data."""
+    ds = load_verdict(COOPERON_FILE) if ds is None else ds
+    if ds is None or "one_crossing_sigma_xy" not in ds:
+        return ""
+    lines = [
+        "| α | L/ℓ | η/Γ | σ_xx^I exact | ladder | + one-crossing set | share | σ_xy^I exact | "
+        "+ Cooperon series | + one-crossing set | share |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for i in range(ds.sizes["run"]):
+        r = ds.isel(run=i)
+        x = _exact_means(r)
+        for e in range(r.sizes["eta_index"]):
+            if not np.any(np.isclose(float(r.eta_over_gamma[e]), ONE_CROSSING_ETAS)):
+                continue
+            cells = [
+                f"| {float(r.alpha):.2f} | {float(r.box_over_ell):.0f} | "
+                f"{float(r.eta_over_gamma[e]):.2f} |"
+            ]
+            for key, without, with_set in (
+                ("xx", r.ladder_sigma_xx, r.one_crossing_sigma_xx),
+                ("xy", r.cooperon_sigma_xy, r.one_crossing_sigma_xy),
+            ):
+                cells.append(
+                    _share_cells(
+                        x[key][e], x[key + "_err"][e], float(without[e]), float(with_set[e])
+                    )
+                )
+            lines.append("".join(cells))
+    return "\n".join(lines)
+
+
+def _share_cells(mean: float, err: float, without: float, with_set: float) -> str:
+    """Table cells: exact ± err | without the set | with it | share ± err (one_crossing_table)."""
+    step = with_set - without
+    return (
+        f" {mean:.4f} ± {err:.4f} | {without:.4f} | {with_set:.4f} | "
+        f"{(mean - without) / step:.2f} ± {err / abs(step):.2f} |"
+    )
+
+
+def large_eta_table(ds: xr.Dataset | None = None) -> str:
+    """LARGE_ETA_FILE (examples/beyond_ladder_cooperon.py large-eta) as one_crossing_table's
+    rows: the exact average at eta = Gamma ... 16 Gamma against the one-crossing set, the whole
+    second order beyond the ladder; "" without data."""
+    ds = load_verdict(LARGE_ETA_FILE) if ds is None else ds
+    if ds is None:
+        return ""
+    lines = [
+        "| α | L/ℓ | samples | η/Γ | σ_xx^I exact | ladder | + one-crossing set | share | "
+        "σ_xy^I exact | + Cooperon series | + one-crossing set | share |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for i in range(ds.sizes["run"]):
+        r = ds.isel(run=i)
+        for e in range(r.sizes["eta_index"]):
+            lines.append(
+                f"| {float(r.alpha):.2f} | {float(r.box_over_ell):.0f} | {int(r.realisations)} | "
+                f"{float(r.eta_over_gamma[e]):g} |"
+                + _share_cells(
+                    float(r.exact_sigma_xx[e]),
+                    float(r.exact_sigma_xx_err[e]),
+                    float(r.sigma_xx[e]),
+                    float(r.sigma_xx_one_crossing[e]),
+                )
+                + _share_cells(
+                    float(r.exact_sigma_xy[e]),
+                    float(r.exact_sigma_xy_err[e]),
+                    float(r.sigma_xy_cooperon[e]),
+                    float(r.sigma_xy_one_crossing[e]),
+                )
             )
     return "\n".join(lines)
 
