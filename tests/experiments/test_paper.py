@@ -51,6 +51,7 @@ def test_every_output_is_written_with_provenance(paper_dir):
         "ladder",
         "beyond_ladder_cooperon.nc",
         "beyond_ladder_limit.nc",
+        "beyond_ladder_large_eta.nc",
     ):
         assert heading in report
     assert "![Fig. 3](fig3.png)" in report

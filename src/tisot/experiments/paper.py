@@ -423,6 +423,7 @@ def _report(fig3_ds, eq19_ds, eq17, table, files, attrs) -> str:
     in_box = verdict.box_table()
     limit = verdict.limit_table()
     one_crossing = verdict.one_crossing_table()
+    large_eta = verdict.large_eta_table()
     if beyond:
         parts += [
             "",
@@ -483,6 +484,15 @@ def _report(fig3_ds, eq19_ds, eq17, table, files, attrs) -> str:
             "docs/beyond-ladder.md, section 3d.",
             "",
             one_crossing,
+        ]
+    if large_eta:
+        parts += [
+            "",
+            "At large η the one-crossing set is the whole second order beyond the ladder, and the "
+            "exact σ_xy's share of it rises toward 1 (measured from the diagrams summed in the "
+            "run's box). Cached data (`tisot/data/beyond_ladder_large_eta.nc`).",
+            "",
+            large_eta,
         ]
     if limit:
         parts += [

@@ -382,3 +382,27 @@ def test_limit_table_has_a_row_per_alpha():
         if line.startswith(f"| {gap.delta_z.values[0]:g} | {gap.alpha.values[0]:g} |")
     )
     assert row.endswith("| — | — | — |") and row.count("—") == 3
+
+
+def test_exact_average_reaches_the_one_crossing_set_at_large_eta():
+    """Section 3d's large-eta runs (dense traces, alpha = 0.2 and 0.1): for eta >> Gamma the
+    one-crossing set is the whole second order beyond the ladder, so the exact sigma_xy's share
+    of it (measured from the diagrams summed in the run's box) must rise toward 1 as Gamma/eta
+    falls: monotonically from Gamma to 8 Gamma, with 1 - share at least halved from Gamma to
+    4 Gamma and below 0.1 at 8 Gamma."""
+    from tisot.response.exact.verdict import LARGE_ETA_FILE, large_eta_table
+
+    ds = load_verdict(LARGE_ETA_FILE)
+    assert ds is not None, "src/tisot/data/beyond_ladder_large_eta.nc is not shipped"
+    for i in range(ds.sizes["run"]):
+        r = ds.isel(run=i)
+        step = r.sigma_xy_one_crossing - r.sigma_xy_cooperon
+        share = ((r.exact_sigma_xy - r.box_sigma_xy_cooperon) / step).values
+        err = (r.exact_sigma_xy_err / abs(step)).values
+        x = list(r.eta_over_gamma.values)
+        s1, s2, s4, s8 = (share[x.index(v)] for v in (1.0, 2.0, 4.0, 8.0))
+        assert s1 < s2 < s4 < s8 + 3 * err[x.index(8.0)]
+        assert 1 - s4 < (1 - s1) / 2
+        assert abs(1 - s8) < 0.1
+    rows = large_eta_table(ds).splitlines()[2:]
+    assert len(rows) == ds.sizes["run"] * ds.sizes["eta_index"]
