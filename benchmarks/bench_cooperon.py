@@ -18,6 +18,11 @@ Problem: eps = 1, Delta_z = 0.3 (renormalised; bare parameters at p_c = 5 eps), 
    memory as alpha^-2 (peak measured with tracemalloc); the dense baseline there would need
    (4 n^2)^2 complex numbers (printed, not run).
 
+3. The crossed self-energy of the one-crossing set (``one_crossing.crossed_self_energy``: one
+   product of three functions in position space, cost ~ n^2 log n) against its double momentum
+   sum as written (``one_crossing._literal_crossed_self_energy``, cost ~ N^3 for the N grid
+   momenta inside the cutoff), on the same grids as 1.
+
 Run: ``.venv/bin/python benchmarks/bench_cooperon.py [--quick]`` (``--quick``: the smallest
 sizes only, a check that it runs).
 """
@@ -38,6 +43,7 @@ from tisot.response.cooperon import (
     cooperon_series,
 )
 from tisot.response.exact.average import broadening
+from tisot.response.one_crossing import _literal_crossed_self_energy, crossed_self_energy
 
 KEYS = ("x2", "x_tail", "psi_r1", "psi_r_tail", "psi_a1", "psi_a_tail")
 
@@ -100,12 +106,28 @@ def production(alphas):
         print(f"{a:>6g} {s.grid:>6d} {t:>9.2f} {peak_gb(series):>17.2f} {dense_gb:>27.3g}")
 
 
+def self_energy(sizes):
+    m = model(0.2)
+    eta = 0.25 * broadening(m)
+    print("\n3. crossed self-energy, same grid (alpha = 0.2, eta = Gamma/4)")
+    print(
+        f"{'n':>4} {'tisot FFT (s)':>14} {'double momentum sum (s)':>24} {'ratio':>8} {'max rel diff':>13}"
+    )
+    for n in sizes:
+        grid = _cooperon_grid(m, eta, 5.0, 1.0, size=n)
+        t_fft, ours = best_of(lambda g=grid: crossed_self_energy(g), 5)
+        t_sum, theirs = best_of(lambda g=grid: _literal_crossed_self_energy(g), 1)
+        diff = np.abs(ours - theirs).max() / np.abs(theirs).max()
+        print(f"{n:>4} {t_fft:>14.5f} {t_sum:>24.3f} {t_sum / t_fft:>8.0f} {diff:>13.1e}")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smallest sizes only")
     args = parser.parse_args()
     same_grid((8, 12) if args.quick else (8, 12, 16, 20, 24))
     production((0.2,) if args.quick else (0.2, 0.1, 0.05, 0.03, 0.02, 0.01))
+    self_energy((8, 12) if args.quick else (8, 12, 16, 24))
 
 
 if __name__ == "__main__":

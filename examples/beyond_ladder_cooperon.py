@@ -61,6 +61,19 @@ RUNS = {
 }
 
 
+def references_version(function):
+    """What computed a file's diagram columns: the diagrams' code (verdict.diagrams_version) and
+    this script's ``function`` and ``model_for`` (their options), hashed; stamped as the
+    ``diagrams_source`` attribute, and a shipped value is reused only if it matches."""
+    import hashlib
+    import inspect
+
+    from tisot.response.exact.verdict import diagrams_version
+
+    own = "".join(inspect.getsource(f) for f in (model_for, function))
+    return f"{diagrams_version()}+{hashlib.sha256(own.encode()).hexdigest()[:8]}"
+
+
 def model_for(alpha, delta_z=DZ):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # RegimeWarning at alpha = 0.2
@@ -165,15 +178,17 @@ REFERENCE_KEYS = (
 
 def shipped_references(name, alpha, box_over_ell):
     """``references`` of run ``name`` from the shipped file if it holds the same run (same
-    alpha, box and eta) computed by the current diagrams' code (verdict.diagrams_version),
+    alpha, box and eta) computed by the current code (references_version),
     else None: new samples do not change them."""
     from tisot.io.store import load_dataset
-    from tisot.response.exact.verdict import diagrams_version
 
     if not DATA.exists():
         return None
     ds = load_dataset(DATA)
-    if ds.attrs.get("diagrams_source") != diagrams_version() or name not in ds.name.values:
+    if (
+        ds.attrs.get("diagrams_source") != references_version(references)
+        or name not in ds.name.values
+    ):
         return None
     if any(k not in ds for k in REFERENCE_KEYS):
         return None
@@ -192,7 +207,6 @@ def gather(fresh=False):
     (``shipped_references``), unless ``fresh`` (``gather --fresh``)."""
     from tisot import __version__
     from tisot.io.store import load_dataset, save_dataset
-    from tisot.response.exact.verdict import diagrams_version
 
     names = [n for n in RUNS if (CACHE / f"{n}.nc").exists()]
     runs = [load_dataset(CACHE / f"{n}.nc") for n in names]
@@ -281,7 +295,7 @@ def gather(fresh=False):
             "+ X + Psi, + the maximally crossed (Cooperon) series; eps = 1, Delta_z = 0.3",
             "units": "model units hbar = v = 1; sigma in e^2/h",
             "tisot_version": __version__,
-            "diagrams_source": diagrams_version(),
+            "diagrams_source": references_version(references),
             "script": "examples/beyond_ladder_cooperon.py",
         },
     )
@@ -410,7 +424,7 @@ def limit(delta_zs=LIMIT_DELTA_Z, alphas=LIMIT_ALPHAS):
     series finite: the noncrossing ladder, + X + Psi, + the Cooperon series and the two Hall
     entries c_h themselves (reference.broadened_ladder), per Delta_z, shipped as
     src/tisot/data/beyond_ladder_limit.nc; the points already shipped are kept if the
-    diagrams' code is unchanged (verdict.diagrams_version), those whose Cooperon grid would not
+    code is unchanged (references_version), those whose Cooperon grid would not
     fit in memory (cooperon.MAX_BYTES: alpha = 0.01 at Delta_z = 0.15) have NaN in the series'
     columns and are retried on the next run; prints verdict.limit_table."""
     from rich.console import Console
@@ -418,11 +432,11 @@ def limit(delta_zs=LIMIT_DELTA_Z, alphas=LIMIT_ALPHAS):
 
     from tisot import __version__
     from tisot.io.store import load_dataset, save_dataset
-    from tisot.response.exact.verdict import LIMIT_FILE, diagrams_version, limit_table
+    from tisot.response.exact.verdict import LIMIT_FILE, limit_table
 
     path = DATA.parent / LIMIT_FILE
     old = load_dataset(path) if path.exists() else None
-    if old is not None and old.attrs.get("diagrams_source") != diagrams_version():
+    if old is not None and old.attrs.get("diagrams_source") != references_version(limit):
         print(f"{path.name}: computed by other diagrams' code, recomputing", file=sys.stderr)
         old = None
     values = np.full((len(delta_zs), len(alphas), len(LIMIT_KEYS)), np.nan)
@@ -463,7 +477,7 @@ def limit(delta_zs=LIMIT_DELTA_Z, alphas=LIMIT_ALPHAS):
             "eta_over_gamma": 1e-3,
             "units": "model units hbar = v = 1; sigma in e^2/h",
             "tisot_version": __version__,
-            "diagrams_source": diagrams_version(),
+            "diagrams_source": references_version(limit),
             "script": "examples/beyond_ladder_cooperon.py limit",
         },
     )
@@ -488,7 +502,7 @@ def large_eta():
 
     from tisot import __version__
     from tisot.io.store import load_dataset, save_dataset
-    from tisot.response.exact.verdict import LARGE_ETA_FILE, diagrams_version
+    from tisot.response.exact.verdict import LARGE_ETA_FILE
 
     path = DATA.parent / LARGE_ETA_FILE
     old = load_dataset(path) if path.exists() else None
@@ -562,7 +576,7 @@ def large_eta():
             "and + the whole one-crossing set at the same eta; eps = 1, Delta_z = 0.3",
             "units": "model units hbar = v = 1; sigma in e^2/h",
             "tisot_version": __version__,
-            "diagrams_source": diagrams_version(),
+            "diagrams_source": references_version(large_eta),
             "script": "examples/beyond_ladder_cooperon.py large-eta",
         },
     )

@@ -88,8 +88,8 @@ def _at_smallest_eta(ds, model, cutoff: float) -> dict[str, dict]:
 
     e = int(np.argmin(ds.eta.values))
     eta, q = float(ds.eta[e]), ds.q.values[:1]
-    try:  # + the Cooperon series (section 3c); its grid is refused below alpha ~ 0.015
-        ref = broadened_ladder(model, eta, q, cutoff=cutoff, cooperon=True)
+    try:  # + the Cooperon series (3c) and the one-crossing set (3d); refused below alpha ~ 0.015
+        ref = broadened_ladder(model, eta, q, cutoff=cutoff, one_crossing=True)
     except ValueError:
         ref = broadened_ladder(model, eta, q, cutoff=cutoff)
     values = {}
@@ -110,12 +110,13 @@ def _at_smallest_eta(ds, model, cutoff: float) -> dict[str, dict]:
         ("ladder_gamma_q_eta_min", ref.gamma_q.isel(q=0)),
     ):
         values[key] = {"value": float(src), "stderr": None, "units": src.attrs["units"]}
-    if "sigma_xy_cooperon" in ref:
-        values["cooperon_sigma_xy_eta_min"] = {
-            "value": float(ref.sigma_xy_cooperon),
-            "stderr": None,
-            "units": "e^2/h",
-        }
+    for key, column in (
+        ("cooperon_sigma_xy_eta_min", "sigma_xy_cooperon"),
+        ("one_crossing_sigma_xx_eta_min", "sigma_xx_one_crossing"),
+        ("one_crossing_sigma_xy_eta_min", "sigma_xy_one_crossing"),
+    ):
+        if column in ref:
+            values[key] = {"value": float(ref[column]), "stderr": None, "units": "e^2/h"}
     from ..response.exact.lattice import box_ladder, lattice_side
 
     L = float(ds.attrs["box_length"])

@@ -60,12 +60,13 @@ def source_hash(*parts: str) -> str:
     """SHA-256 (first 12 hex digits) of tisot's Python sources: changes exactly when the code
     does, committed or not, unlike the git commit of a modified checkout. ``parts`` (files or
     folders relative to the package, e.g. ``"response/cooperon.py"``, ``"model"``) restrict it
-    to the code a result depends on; none means all of tisot."""
+    to the code a result depends on; none means all of tisot. Cached per process: a result
+    computed after an edit in the same process carries the hash from before it."""
     root = Path(__file__).resolve().parents[1]
     paths = set()
     for part in parts or (".",):
-        target = root / part
-        if not target.exists():
+        target = (root / part).resolve()
+        if not (target.exists() and target.is_relative_to(root)):
             raise ValueError(f"source_hash: {part!r} is not a file or folder of tisot")
         paths.update(target.rglob("*.py") if target.is_dir() else [target])
     digest = hashlib.sha256()

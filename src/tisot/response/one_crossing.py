@@ -76,6 +76,32 @@ def crossed_self_energy(grid: _Grid) -> np.ndarray:
     return grid.to_momentum(grid.W**2 * (gy @ _flip(gy) @ gy)) * inside
 
 
+def _literal_crossed_self_energy(grid: _Grid) -> np.ndarray:
+    """Sigma_X(p) as written, W^2 sum_k1 sum_k2 G(k1) G(k1 + k2 - p) G(k2) over the grid's
+    momenta inside the cutoff (cost ~ N^3 for N of them): the check of the FFT evaluation
+    (tests, benchmarks/bench_cooperon.py)."""
+    n, weight = grid.n, 1.0 / (grid.n * grid.h) ** 2
+    kx, ky, inside = grid.momenta()
+    step = 2 * math.pi / (n * grid.h)
+    cells = np.argwhere(inside[..., 0, 0])
+    integer = np.rint(np.stack([kx[tuple(cells.T)], ky[tuple(cells.T)]], axis=-1) / step).astype(
+        int
+    )
+    where = {tuple(k): i for i, k in enumerate(integer)}
+    g = grid.gr_k[tuple(cells.T)]  # (N, 2, 2)
+    out = np.zeros_like(grid.gr_k)
+    for (i, j), p in zip(cells, integer, strict=True):
+        total = np.zeros((2, 2), complex)
+        for a, ka in enumerate(integer):
+            mids = [where.get(tuple(ka + kb - p), -1) for kb in integer]
+            ok = np.flatnonzero(np.array(mids) >= 0)
+            if ok.size:
+                mid = np.array(mids)[ok]
+                total += np.einsum("ij,bjk,bkl->il", g[a], g[mid], g[ok])
+        out[i, j] = grid.W**2 * weight**2 * total
+    return out
+
+
 def _pauli_components(m):
     return np.array([0.5 * np.trace(PAULI[i] @ m) for i in range(4)])
 

@@ -26,7 +26,9 @@ Returned, per eta (model units hbar = v = 1, sigma in e^2/h):
     (C_xy - C_yx)/2 in (hbar v)^-2, as M of Eq. (12);
   * sigma_xy_one_crossing, sigma_xx_one_crossing (``one_crossing=True``): the Cooperon column
     with the rest of the one-crossing set (the crossed self-energy and the symmetric part of
-    X + Psi; response.one_crossing), relative O(alpha);
+    X + Psi; response.one_crossing), relative O(alpha). The set is added to the RA part only:
+    the RR term of sigma_xx keeps its ladder value (its own crossed terms, ~10 % of the RA
+    step at alpha = 0.2, eta = Gamma, are not computed); sigma_xy has no RR part;
   * dos: nu_eta from the Ward identity K00(q = 0) = pi nu_eta / eta;
   * K00 (q), gamma_q = 2 pi nu_eta / K00 - 2 eta, the density relaxation rate (D q^2 as q, eta -> 0).
 """
