@@ -239,6 +239,14 @@ def test_fermi_surface_json_is_the_library_average_for_the_same_seed(tmp_path):
     assert out["crossed_sigma_xy_eta_min"]["stderr"] is None
     # the Cooperon series lowers the Hall value further (docs/beyond-ladder.md, section 3c)
     assert 0 < out["cooperon_sigma_xy_eta_min"]["value"] < out["crossed_sigma_xy_eta_min"]["value"]
+    # and the library's one-crossing columns at the same eta (section 3d)
+    from tisot.response.exact.reference import broadened_ladder
+
+    ref = broadened_ladder(model, float(ds.eta[0]), one_crossing=True)
+    for key in ("sigma_xx", "sigma_xy"):
+        got = out[f"one_crossing_{key}_eta_min"]
+        assert got["value"] == pytest.approx(float(ref[f"{key}_one_crossing"]), rel=1e-9), key
+        assert got["stderr"] is None and got["units"] == "e^2/h"
     # and the same diagrams in this 10 l box: the library's lattice sums
     from tisot.response.exact.lattice import box_ladder
 
