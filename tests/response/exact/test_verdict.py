@@ -386,10 +386,11 @@ def test_limit_table_has_a_row_per_alpha():
 
 def test_exact_average_reaches_the_one_crossing_set_at_large_eta():
     """Section 3d's large-eta runs (dense traces, alpha = 0.2 and 0.1): for eta >> Gamma the
-    one-crossing set is the whole second order beyond the ladder, so the exact sigma_xy's share
-    of it (measured from the diagrams summed in the run's box) must rise toward 1 as Gamma/eta
-    falls: monotonically from Gamma to 8 Gamma, with 1 - share at least halved from Gamma to
-    4 Gamma and below 0.1 at 8 Gamma."""
+    one-crossing set is the whole second order beyond the ladder in sigma_xy, so the exact
+    sigma_xy's share of it (measured from the diagrams summed in the run's box) must rise to 1
+    as Gamma/eta falls: monotonically from Gamma to 8 Gamma, 1 - share at least halved from
+    Gamma to 4 Gamma, within 0.05 of 1 at 8 Gamma and within 0.1 at 16 Gamma (where the set's
+    step is 1e-4 and the box sums' own accuracy shows)."""
     from tisot.response.exact.verdict import LARGE_ETA_FILE, large_eta_table
 
     ds = load_verdict(LARGE_ETA_FILE)
@@ -398,11 +399,10 @@ def test_exact_average_reaches_the_one_crossing_set_at_large_eta():
         r = ds.isel(run=i)
         step = r.sigma_xy_one_crossing - r.sigma_xy_cooperon
         share = ((r.exact_sigma_xy - r.box_sigma_xy_cooperon) / step).values
-        err = (r.exact_sigma_xy_err / abs(step)).values
         x = list(r.eta_over_gamma.values)
-        s1, s2, s4, s8 = (share[x.index(v)] for v in (1.0, 2.0, 4.0, 8.0))
-        assert s1 < s2 < s4 < s8 + 3 * err[x.index(8.0)]
+        s1, s2, s4, s8, s16 = (share[x.index(v)] for v in (1.0, 2.0, 4.0, 8.0, 16.0))
+        assert s1 < s2 < s4 < s8, share
         assert 1 - s4 < (1 - s1) / 2
-        assert abs(1 - s8) < 0.1
+        assert abs(1 - s8) < 0.05 and abs(1 - s16) < 0.1, share
     rows = large_eta_table(ds).splitlines()[2:]
     assert len(rows) == ds.sizes["run"] * ds.sizes["eta_index"]
