@@ -100,3 +100,30 @@ def test_bad_input_is_named(kwargs, match):
     args = {"eta": 0.1} | kwargs
     with pytest.raises(ValueError, match=match):
         one_crossing(model(0.2), args.pop("eta"), **args)
+
+
+@pytest.mark.parametrize("ratio", [0.25, 4.0])
+def test_the_rr_set_keeps_its_ward_identity(ratio):
+    """The R-R pair (both lines retarded): K^RR_00(q = 0) = -d/dz Int Tr G^R(z), z = eps + i eta,
+    so -d/dz = i d/d eta; to first order in the set, d K^RR_00 = i d/d eta Int Tr dG^R (central
+    difference on one fixed grid). Unlike the R-A identity this one involves the Hermitian part
+    of Sigma_X too. X + Psi's R-R block alone misses it by its own size."""
+    from tisot.response.one_crossing import _one_crossing_on
+
+    m = model(0.2)
+    eta = ratio * broadening(m)
+    alpha = surface_parameters(m, 5.0).bare_disorder
+
+    def at(e):
+        return _one_crossing_on(_cooperon_grid(m, e, 5.0, 1.0, size=128), e, True, True)
+
+    one, up, down = at(eta), at(eta * (1 + 1e-4)), at(eta * (1 - 1e-4))
+    R = np.linalg.inv(np.eye(4) - math.pi * alpha * one.rr_bubble)
+    d_k = (R @ (one.rr_self_energy + one.rr_crossed) @ R)[0, 0]
+    slope = 1j * (up.dos_trace_shift - down.dos_trace_shift) / (2e-4 * eta)
+    assert abs(d_k - slope) < 2e-3 * abs(slope)
+    k00 = (one.rr_bubble @ R)[0, 0]
+    zeroth = 1j * (up.dos_trace - down.dos_trace) / (2e-4 * eta)
+    assert abs(k00 - zeroth) < 2e-3 * abs(zeroth)
+    without = (R @ one.rr_crossed @ R)[0, 0]
+    assert abs(without - slope) > 0.2 * abs(slope)

@@ -23,12 +23,17 @@ Their symmetric parts and Sigma_X are relative O(alpha) (each crossing costs ~ 1
 the Cooperon series' tails (``cooperon``) and the three-line diagrams of other topologies, which
 are not computed: docs/beyond-ladder.md, 3d, compares the set with the exact average.
 
+The R-R pair of Kubo-Streda I's sigma_xx (``rr``) gets the same set with the second line
+retarded too; its Ward identity is K^RR_00(q = 0) = -d/dz Int Tr G^R(z), z = eps + i eta
+(tested by differentiating in eta).
+
 Evaluated on ``cooperon``'s FFT grid (the same grid, Green's functions and cutoff as the
 series; its first terms are X and Psi).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -55,6 +60,13 @@ class OneCrossing:
     bubble: np.ndarray  #: M on the same grid (the Ward identity's reference)
     series: CooperonSeries  #: the grid's maximally crossed series (its first terms are C)
     grid: int
+    #: with ``rr``: the same set for the R-R pair of Kubo-Streda I's sigma_xx (both lines
+    #: retarded), its dM, C and bubble M^RR
+    rr_self_energy: np.ndarray | None = None
+    rr_crossed: np.ndarray | None = None
+    rr_bubble: np.ndarray | None = None
+    dos_trace: complex | None = None  #: Int Tr G^R (the R-R Ward identity's)
+    dos_trace_shift: complex | None = None  #: Int Tr dG^R
 
     @property
     def kernel(self) -> np.ndarray:
@@ -117,22 +129,27 @@ def one_crossing(
     cutoff: float = 5.0,
     resolution: float = 1.0,
     density: bool = False,
+    rr: bool = False,
 ) -> OneCrossing:
     """The one-crossing set at broadening ``eta`` > 0 (model units) and q = 0: dM (Sigma_X and
     its SCBA feedback) and the whole X + Psi block C, on ``cooperon_series``' grid (its
     ``resolution``), with the grid's maximally crossed series. ``density`` adds the density and
-    sigma_z entries (twice the cost): the Ward identity's."""
+    sigma_z entries (twice the cost): the Ward identity's. ``rr`` adds the same set for the R-R
+    pair (about twice the cost): the same diagrams with the second line retarded too."""
     if not (math.isfinite(eta) and eta > 0):
         raise ValueError(f"eta must be finite and > 0 (model units), got {eta!r}")
-    if not isinstance(density, bool):
-        raise ValueError(f"density must be True or False, got {density!r}")
+    for name, flag in (("density", density), ("rr", rr)):
+        if not isinstance(flag, bool):
+            raise ValueError(f"{name} must be True or False, got {flag!r}")
     if not (math.isfinite(resolution) and 0.25 <= resolution <= 4):
         raise ValueError(f"resolution must lie in [0.25, 4], got {resolution!r}")
     grid = _cooperon_grid(model, eta, cutoff, resolution)
-    return _one_crossing_on(grid, eta, density)
+    return _one_crossing_on(grid, eta, density, rr)
 
 
-def _one_crossing_on(grid: _Grid, eta: float, density: bool = False) -> OneCrossing:
+def _one_crossing_on(
+    grid: _Grid, eta: float, density: bool = False, rr: bool = False
+) -> OneCrossing:
     weight = 1.0 / (grid.n * grid.h) ** 2  # sum over the grid -> Int d^2k/(2 pi)^2
     gr, ga = grid.gr_k, grid.ga_k
     _, _, inside = grid.momenta()
@@ -151,15 +168,26 @@ def _one_crossing_on(grid: _Grid, eta: float, density: bool = False) -> OneCross
     d_m = _bubble(dgr, ga, weight) + _bubble(gr, dga, weight)
     slots = CURRENT_SLOTS + (DENSITY_SLOTS if density else ())
     series = _series_on(grid, eta, slots=slots)
-    d_nu = -float(np.trace(dgr, axis1=-2, axis2=-1).sum().imag) * weight / math.pi
+    trace = complex(np.trace(dgr, axis1=-2, axis2=-1).sum()) * weight
+    extra = {}
+    if rr:  # G^A -> G^R on the second line: the same diagrams, the R-R pair
+        both = _series_on(dataclasses.replace(grid, ga_k=gr), eta, slots=slots)
+        extra = {
+            "rr_self_energy": _block(_bubble(dgr, gr, weight) + _bubble(gr, dgr, weight), slots),
+            "rr_crossed": both.x2 + both.psi_r1 + both.psi_a1,
+            "rr_bubble": _block(_bubble(gr, gr, weight), slots),
+            "dos_trace": complex(np.trace(gr, axis1=-2, axis2=-1).sum()) * weight,
+            "dos_trace_shift": trace,
+        }
     return OneCrossing(
         eta=float(eta),
         self_energy=_block(d_m, slots),
         crossed=series.x2 + series.psi_r1 + series.psi_a1,
-        dos_shift=d_nu,
+        dos_shift=-trace.imag / math.pi,
         bubble=_block(_bubble(gr, ga, weight), slots),
         series=series,
         grid=grid.n,
+        **extra,
     )
 
 

@@ -26,9 +26,8 @@ Returned, per eta (model units hbar = v = 1, sigma in e^2/h):
     (C_xy - C_yx)/2 in (hbar v)^-2, as M of Eq. (12);
   * sigma_xy_one_crossing, sigma_xx_one_crossing (``one_crossing=True``): the Cooperon column
     with the rest of the one-crossing set (the crossed self-energy and the symmetric part of
-    X + Psi; response.one_crossing), relative O(alpha). The set is added to the RA part only:
-    the RR term of sigma_xx keeps its ladder value (its own crossed terms, ~10 % of the RA
-    step at alpha = 0.2, eta = Gamma, are not computed); sigma_xy has no RR part;
+    X + Psi; response.one_crossing), relative O(alpha), in the RA pair and, for sigma_xx, in
+    the RR pair of Kubo-Streda I too (sigma_xy has no RR part);
   * dos: nu_eta from the Ward identity K00(q = 0) = pi nu_eta / eta;
   * K00 (q), gamma_q = 2 pi nu_eta / K00 - 2 eta, the density relaxation rate (D q^2 as q, eta -> 0).
 """
@@ -112,7 +111,7 @@ def broadened_ladder(
     Hall entries c_h themselves, (C_xy - C_yx)/2 of the kernel. ``one_crossing`` (implies
     ``cooperon``) also sigma_xy_one_crossing and sigma_xx_one_crossing: with the rest of the
     one-crossing set (``response.one_crossing``: the crossed self-energy Sigma_X and the
-    symmetric part of X + Psi) added to the Cooperon column's kernel.
+    symmetric part of X + Psi) added to the Cooperon column's kernel (and to the RR pair's).
     """
     if not (math.isfinite(eta) and eta > 0):
         raise ValueError(f"eta must be finite and > 0 (model units), got {eta!r}")
@@ -157,7 +156,7 @@ def broadened_ladder(
         data["hall_entry_crossed"] = ((), c_h, kernel_units)
     if cooperon or one_crossing:
         if one_crossing:  # the series comes with it, on the same grid
-            one = one_crossing_set(model, eta, cutoff=cutoff)
+            one = one_crossing_set(model, eta, cutoff=cutoff, rr=True)
             c_series = one.series.hall
         else:
             c_series = cooperon_series(model, eta, cutoff=cutoff).hall
@@ -169,10 +168,13 @@ def broadened_ladder(
         s_one = dressed_conductivity(
             M[-1] + one.self_energy + symmetric, par.bare_disorder, c_h + c_series
         )
+        s_rr_one = dressed_conductivity(
+            m_rr + one.rr_self_energy + one.rr_crossed, par.bare_disorder
+        )  # Kubo-Streda I: - (RR + AA)/2 = - Re RR, each with its own set
         data["sigma_xy_one_crossing"] = ((), float(s_one[0, 1].real), {"units": "e^2/h"})
         data["sigma_xx_one_crossing"] = (
             (),
-            float(s_one[0, 0].real - s_rr[0, 0].real),
+            float(s_one[0, 0].real - s_rr_one[0, 0].real),
             {"units": "e^2/h"},
         )
     ds = xr.Dataset(
