@@ -489,8 +489,9 @@ def _report(fig3_ds, eq19_ds, eq17, table, files, attrs) -> str:
         parts += [
             "",
             "At large η the one-crossing set is the whole second order beyond the ladder, and the "
-            "exact σ_xy's share of it rises toward 1 (measured from the diagrams summed in the "
-            "run's box). Cached data (`tisot/data/beyond_ladder_large_eta.nc`).",
+            "exact values' share of it rises to 1 (measured from the diagrams summed in the "
+            "run's box; σ_xx's step is ~10⁻⁴ above 2Γ). Cached data "
+            "(`tisot/data/beyond_ladder_large_eta.nc`); docs/beyond-ladder.md, section 3d.",
             "",
             large_eta,
         ]
