@@ -291,12 +291,16 @@ def one_crossing_table(ds: xr.Dataset | None = None) -> str:
     return "\n".join(lines)
 
 
+def _error(err: float) -> str:
+    """A standard error to four decimals, or to one digit where that would print 0.0000."""
+    return f"{err:.4f}" if err >= 5e-5 else f"{err:.0e}"
+
+
 def _share_cells(mean: float, err: float, without: float, with_set: float) -> str:
     """Table cells: exact ± err | without the set | with it | share ± err (one_crossing_table)."""
     step = with_set - without
-    shown = f"{err:.4f}" if err >= 5e-5 else f"{err:.0e}"  # not "± 0.0000"
     return (
-        f" {mean:.4f} ± {shown} | {without:.4f} | {with_set:.4f} | "
+        f" {mean:.4f} ± {_error(err)} | {without:.4f} | {with_set:.4f} | "
         f"{(mean - without) / step:.2f} ± {err / abs(step):.2f} |"
     )
 
@@ -329,9 +333,8 @@ def large_eta_table(ds: xr.Dataset | None = None) -> str:
             for exact, without, with_set, box in columns:
                 mean, err = float(r[exact][e]), float(r[exact + "_err"][e])
                 step = float(r[with_set][e]) - float(r[without][e])
-                shown = f"{err:.4f}" if err >= 5e-5 else f"{err:.0e}"
                 cells += (
-                    f" {mean:.4f} ± {shown} | {float(r[box][e]):.4f} | {step:+.1e} | "
+                    f" {mean:.4f} ± {_error(err)} | {float(r[box][e]):.4f} | {step:+.1e} | "
                     f"{(mean - float(r[box][e])) / step:.2f} ± {err / abs(step):.2f} |"
                 )
             lines.append(cells)
