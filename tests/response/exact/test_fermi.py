@@ -103,7 +103,7 @@ def test_line_extrapolation_and_jackknife_by_hand():
     # three points: the parabola y = 2 - x + 3 x^2 through x = 0.5, 1, 2 (by hand: 2.25, 4, 12)
     assert fermi._at_zero([0.5, 1.0, 2.0], np.array([2.25, 4.0, 12.0])) == pytest.approx(2.0)
     samples = np.array([1.0, 2.0, 4.0, 9.0])
-    mean, err = fermi._jackknife(lambda m: m, samples)
+    mean, err = fermi.jackknife(lambda m: m, samples)
     # for the mean the jackknife error is the standard error std / sqrt(n)
     assert mean == pytest.approx(4.0)
     assert err == pytest.approx(samples.std(ddof=1) / 2)

@@ -238,7 +238,7 @@ def _at_zero(x, y):
     return coef[0].reshape(y.shape[:-1])
 
 
-def _jackknife(stat, samples):
+def jackknife(stat, samples):
     """Mean of ``stat`` and its jackknife standard error over axis 0 of ``samples``."""
     n = samples.shape[0]
     full = stat(samples.mean(axis=0))
@@ -431,7 +431,7 @@ def summarise(ds):
         g0 = _at_zero(etas, g_q.T)
         return np.concatenate([[s0, h0, nu0, s0 / (2 * math.pi * nu0)], g0, g0 / q_abs**2])
 
-    val, err = _jackknife(estimates, flat)
+    val, err = jackknife(estimates, flat)
 
     def per_eta(mean):  # (eta, 5 + nq) -> [sxx, sxy, nu, gamma_q...] per eta, flattened
         nu = mean[:, 4]
@@ -439,7 +439,7 @@ def summarise(ds):
         cols = [0.5 * (mean[:, 0] + mean[:, 3]), 0.5 * (mean[:, 1] - mean[:, 2]), nu]
         return np.concatenate([np.stack(cols, axis=1), g_q], axis=1).ravel()
 
-    at_eta, at_eta_err = (x.reshape(n_eta, 3 + nq) for x in _jackknife(per_eta, flat))
+    at_eta, at_eta_err = (x.reshape(n_eta, 3 + nq) for x in jackknife(per_eta, flat))
     sig = ds.sigma.values
     out = ds.copy()
     D = {"units": "hbar v^2/E0"}
