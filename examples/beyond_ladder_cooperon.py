@@ -81,23 +81,33 @@ def model_for(alpha, delta_z=DZ):
 
 
 def compute_one(name):
-    """Dense traces of one run, saved after every sample. A run resumes from its cache: the
-    samples already there are skipped (their potentials are redrawn, so sample s is always the
-    s-th draw of the seed), so raising the sample count in RUNS extends a run."""
+    """Dense traces of run ``name`` of RUNS (``dense_run``)."""
+    alpha, box_over_ell, n, seed = RUNS[name]
+    return dense_run(CACHE / f"{name}.nc", name, alpha, box_over_ell, n, seed, RATIOS)
+
+
+def dense_run(path, name, alpha, box_over_ell, n, seed, ratios, cutoff=5.0, density=False):
+    """Dense traces of one run at eta = ratios * Gamma, saved to ``path`` after every sample:
+    sigma and, with ``density``, the DOS nu_eta and the density correlator K00 at q = 2 pi / L
+    along x and along y (the "direction" axis).
+    A run resumes from its cache: the samples already there are skipped (their potentials are
+    redrawn, so sample s is always the s-th draw of the seed), so raising the sample count
+    extends a run."""
     from rich.console import Console
     from rich.progress import track
 
     from tisot.io.store import load_dataset, save_dataset
 
-    alpha, box_over_ell, n, seed = RUNS[name]
     m = model_for(alpha)
-    par = surface_parameters(m, 5.0)
+    par = surface_parameters(m, cutoff)
     L = box_over_ell * m.mean_free_path
     box = PlaneWaveBox(L, par.cutoff, par.bare_delta_z)
-    etas = np.array(RATIOS) * broadening(m)
+    etas = np.array(ratios) * broadening(m)
     rng = np.random.default_rng(seed)
     sig = np.full((n, len(etas), 2, 2), np.nan)
-    path = CACHE / f"{name}.nc"
+    nu = np.full((n, len(etas)), np.nan)
+    shifts = [(1, 0), (0, 1)] if density else []
+    k00 = np.full((n, len(etas), len(shifts)), np.nan)
     done, seconds = 0, 0.0
     if path.exists():
         old = load_dataset(path)
@@ -106,32 +116,46 @@ def compute_one(name):
             raise SystemExit(f"{path} was computed with another seed, box or eta; delete it")
         if old.sizes["realisation"] > n:
             raise SystemExit(
-                f"{path} holds {old.sizes['realisation']} samples, more than RUNS asks ({n}): "
-                "raise the count in RUNS (or delete the cache)"
+                f"{path} holds {old.sizes['realisation']} samples, more than the run asks ({n}): "
+                "raise its count (or delete the cache)"
             )
         done = old.sizes["realisation"]
         sig[:done] = old.sigma.values[:done]
+        if density:
+            nu[:done], k00[:done] = old.nu.values[:done], old.k00.values[:done]
         seconds = float(old.attrs.get("seconds", 0.0))
-    CACHE.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
     for s in track(range(n), description=f"{name}: dense traces", console=Console(stderr=True)):
         V = box.potential(par.bare_disorder, rng)
         if s < done:
             continue
         t = time.time()
-        sig[s] = dense_sample_fermi_surface(box, V, par.bare_fermi_energy, etas, [])[0]
+        sig[s], nu[s], k00[s] = dense_sample_fermi_surface(
+            box, V, par.bare_fermi_energy, etas, shifts
+        )
         seconds += time.time() - t
+        data = {"sigma": (("realisation", "eta", "i", "j"), sig[: s + 1], {"units": "e^2/h"})}
+        if density:
+            data["nu"] = (("realisation", "eta"), nu[: s + 1], {"units": "E0^-1 (hbar v/E0)^-2"})
+            data["k00"] = (
+                ("realisation", "eta", "direction"),
+                k00[: s + 1],
+                {"units": "E0^-1 (hbar v/E0)^-2 / E0", "long_name": "Tr[rho_q G^R rho_-q G^A]/A"},
+            )
         ds = xr.Dataset(
-            {"sigma": (("realisation", "eta", "i", "j"), sig[: s + 1], {"units": "e^2/h"})},
+            data,
             coords={"eta": ("eta", etas, {"units": "E0"})},
             attrs={
                 "name": name,
                 "alpha": alpha,
                 "box_over_ell": box_over_ell,
+                "cutoff": cutoff,
                 "basis_size": box.size,
                 "seed": seed,
                 "level_spacing": level_spacing(m, L),
                 "seconds": seconds,
-            },
+            }
+            | ({"q": 2 * np.pi / L} if density else {}),
         )
         save_dataset(ds, path)
     return load_dataset(path)
@@ -616,6 +640,253 @@ def _shipped_large_eta(old, name, run):
     return [r[k].values for k in keys], float(r.seconds)
 
 
+#: the alpha -> 0 runs: a smaller cutoff shrinks the basis, (p_c / 5 eps)^2 against the other runs,
+#: so that dense traces reach alpha = 0.01 (2722 plane-wave states at 4 ell and p_c = 1.5 eps,
+#: 30402 at p_c = 5 eps); the pc2 rows repeat two alphas at p_c = 2 eps, a check of the cutoff.
+SMALL_ALPHA_RATIOS = (1 / 8, 1 / 4, 1 / 2, 1.0)
+#: name: (alpha, L / ell, samples, seed, cutoff p_c in eps / hbar v)
+SMALL_ALPHA_RUNS = {
+    "a0.03": (0.03, 4.0, 128, 232, 1.5),
+    "a0.02": (0.02, 4.0, 64, 222, 1.5),
+    "a0.01": (0.01, 4.0, 48, 212, 1.5),
+    "a0.03-pc2": (0.03, 4.0, 128, 231, 2.0),
+    "a0.02-pc2": (0.02, 4.0, 64, 221, 2.0),
+    "a0.01-pc2": (0.01, 4.0, 12, 213, 2.0),
+    "a0.03-6l": (0.03, 6.0, 128, 233, 1.5),  # the box-size check
+    "a0.02-6l": (0.02, 6.0, 64, 223, 1.5),
+}
+SMALL_ALPHA_CACHE = ROOT / "build" / "beyond_ladder_small_alpha"
+
+
+def small_alpha_compute(name):
+    """Dense traces (sigma, nu, K00 at q = 2 pi / L) of SMALL_ALPHA_RUNS[name], cached per sample
+    in build/beyond_ladder_small_alpha/<name>.nc (resumable)."""
+    alpha, box_over_ell, n, seed, cutoff = SMALL_ALPHA_RUNS[name]
+    path = SMALL_ALPHA_CACHE / f"{name}.nc"
+    return dense_run(
+        path, name, alpha, box_over_ell, n, seed, SMALL_ALPHA_RATIOS, cutoff, density=True
+    )
+
+
+#: the diagram columns of ``small_alpha``, from reference.broadened_ladder (plane) and
+#: lattice.box_ladder (the run's box) at the run's cutoff
+SMALL_ALPHA_KEYS = (
+    "sigma_xx",
+    "sigma_xx_one_crossing",
+    "sigma_xy_noncrossing",
+    "sigma_xy_crossed",
+    "sigma_xy_cooperon",
+    "sigma_xy_one_crossing",
+    "dos",
+    "gamma_q",
+    "box_sigma_xx",
+    "box_sigma_xy_cooperon",
+)
+
+
+def small_alpha():
+    """The cached alpha -> 0 runs (``small-alpha-compute``) against the diagrams at the same eta,
+    q and cutoff: per-sample sigma, nu and K00 (the exact density relaxation rate Gamma_q =
+    2 pi nu / K00 - 2 eta follows from their means), the ladder, + X + Psi, + the Cooperon
+    series, + the one-crossing set, the ladder's Gamma_q (exact at any q), and the box sums;
+    shipped as src/tisot/data/beyond_ladder_small_alpha.nc (the diagrams take ~10 min)."""
+    from rich.console import Console
+    from rich.progress import track
+
+    from tisot import __version__
+    from tisot.io.store import load_dataset, save_dataset
+    from tisot.response.exact.verdict import SMALL_ALPHA_FILE
+
+    path = DATA.parent / SMALL_ALPHA_FILE
+    old = load_dataset(path) if path.exists() else None
+    if old is not None and old.attrs.get("diagrams_source") != references_version(small_alpha):
+        old = None  # other diagrams' code: recompute them all
+    names = [n for n in SMALL_ALPHA_RUNS if (SMALL_ALPHA_CACHE / f"{n}.nc").exists()]
+    runs = [load_dataset(SMALL_ALPHA_CACHE / f"{n}.nc") for n in names]
+    n_max = max(r.sizes["realisation"] for r in runs)
+    raw = {"sigma": [], "nu": [], "k00": []}
+    refs = []
+    for name, r in zip(names, runs, strict=True):
+        pad = n_max - r.sizes["realisation"]
+        for k in raw:
+            width = [(0, pad)] + [(0, 0)] * (r[k].ndim - 1)
+            raw[k].append(np.pad(r[k].values, width, constant_values=np.nan))
+        m = model_for(r.attrs["alpha"])
+        L, pc = r.attrs["box_over_ell"] * m.mean_free_path, r.attrs["cutoff"]
+        rows = _shipped_small_alpha(old, name, r)  # new samples do not change the diagrams
+        todo = [] if rows else r.eta.values
+        rows = rows or []
+        for eta in track(todo, f"{name}: diagrams", console=Console(stderr=True)):
+            ref = broadened_ladder(m, eta, [r.attrs["q"]], cutoff=pc, one_crossing=True)
+            in_box = box_ladder(m, eta, L, cutoff=pc)
+            rows.append(
+                [float(ref[k].squeeze()) for k in SMALL_ALPHA_KEYS[:-2]]
+                + [float(in_box.sigma_xx), float(in_box.sigma_xy_cooperon)]
+            )
+        refs.append(rows)
+    refs = np.array(refs)
+    dims = ("run", "eta_index")
+    e2h = {"units": "e^2/h"}
+    units = dict.fromkeys(SMALL_ALPHA_KEYS, e2h) | {
+        "dos": {"units": "E0^-1 (hbar v/E0)^-2"},
+        "gamma_q": {"units": "E0/hbar", "long_name": "2 pi nu / K00 - 2 eta at q = 2 pi / L"},
+    }
+    attr = lambda k: [r.attrs[k] for r in runs]  # noqa: E731
+    out = xr.Dataset(
+        {
+            "raw_sigma": (
+                ("run", "realisation", "eta_index", "i", "j"),
+                np.array(raw["sigma"]),
+                e2h | {"long_name": "Kubo-Streda I, dense traces, per sample"},
+            ),
+            "raw_nu": (("run", "realisation", "eta_index"), np.array(raw["nu"]), units["dos"]),
+            "raw_k00": (
+                ("run", "realisation", "eta_index", "direction"),
+                np.array(raw["k00"]),
+                {"units": "E0^-1 (hbar v/E0)^-2 / E0", "long_name": "Tr[rho_q G^R rho_-q G^A]/A"},
+            ),
+        }
+        | {k: (dims, refs[..., i], units[k]) for i, k in enumerate(SMALL_ALPHA_KEYS)}
+        | {
+            "eta_over_gamma": ("eta_index", np.array(SMALL_ALPHA_RATIOS)),
+            "alpha": ("run", attr("alpha")),
+            "gamma": (
+                "run",
+                [broadening(model_for(a)) for a in attr("alpha")],
+                {"units": "E0/hbar"},
+            ),
+            "box_over_ell": ("run", attr("box_over_ell")),
+            "cutoff": ("run", attr("cutoff"), {"units": "E0/(hbar v)", "long_name": "p_c"}),
+            "q": ("run", attr("q"), {"units": "E0/(hbar v)", "long_name": "2 pi / L"}),
+            "basis_size": ("run", attr("basis_size")),
+            "realisations": ("run", [r.sizes["realisation"] for r in runs]),
+            "seed": ("run", attr("seed")),
+            "level_spacing": ("run", attr("level_spacing"), {"units": "E0"}),
+            "seconds": ("run", attr("seconds"), {"units": "s", "long_name": "dense traces"}),
+        },
+        coords={"name": ("run", names)},
+        attrs={
+            "description": "exact Fermi-surface traces (dense, plane waves |p| < p_c) at "
+            "eta = Gamma/8 .. Gamma against the SCBA ladder, + X + Psi, + the Cooperon series "
+            "and + the one-crossing set at the same eta and cutoff; eps = 1, Delta_z = 0.3",
+            "units": "model units hbar = v = 1; sigma in e^2/h",
+            "tisot_version": __version__,
+            "diagrams_source": references_version(small_alpha),
+            "script": "examples/beyond_ladder_cooperon.py small-alpha",
+        },
+    )
+    save_dataset(out, path)
+    from tisot.response.exact.verdict import small_alpha_table
+
+    print(small_alpha_table(out))
+    small_alpha_plot(out)
+
+
+def _shipped_small_alpha(old, name, run):
+    """The diagram rows of run ``name`` from the shipped SMALL_ALPHA_FILE ``old`` if it holds the
+    same run (alpha, box, cutoff, eta), else None."""
+    if old is None or name not in old.name.values:
+        return None
+    r = old.isel(run=list(old.name.values).index(name))
+    same = [float(r[k]) for k in ("alpha", "box_over_ell", "cutoff")] == [
+        run.attrs[k] for k in ("alpha", "box_over_ell", "cutoff")
+    ]
+    etas = r.eta_over_gamma.values * float(r.gamma)
+    if not (same and etas.shape == run.eta.shape and np.allclose(etas, run.eta, rtol=1e-12)):
+        return None
+    return np.stack([r[k].values for k in SMALL_ALPHA_KEYS], axis=-1).tolist()
+
+
+def small_alpha_plot(ds=None, ratio=0.25):
+    """docs/figures/beyond_ladder_alpha.png: the verdict against alpha at eta = ``ratio`` Gamma,
+    from the runs of COOPERON_FILE (p_c = 5 eps) and SMALL_ALPHA_FILE (p_c = 1.5, 2 eps): sigma_xy^I
+    exact and noncrossing over + X + Psi + the Cooperon series (in the box), sigma_xx^I exact over
+    the ladder in the box, and Gamma_q exact over the ladder's (SMALL_ALPHA_FILE and the dense rows
+    of FERMI_FILE, at its q)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from tisot.io.store import atomic_save_figure
+    from tisot.response.exact.verdict import (
+        FERMI_FILE,
+        SMALL_ALPHA_FILE,
+        exact_means,
+        load_verdict,
+        small_alpha_means,
+    )
+
+    small = load_verdict(SMALL_ALPHA_FILE) if ds is None else ds
+    fig, ax = plt.subplots(1, 3, figsize=(13, 4))
+    styles = {5.0: ("o", "C0"), 2.0: ("s", "C1"), 1.5: ("D", "C2")}
+    drawn = set()
+
+    def point(axis, alpha, value, err, cutoff, label=True):
+        marker, color = styles[cutoff]
+        name = f"p_c = {cutoff:g} eps" if (axis, cutoff) not in drawn and label else None
+        drawn.add((axis, cutoff))
+        axis.errorbar(alpha, value, err, fmt=marker, color=color, capsize=2, label=name)
+
+    for source, cutoff_of in ((load_dataset_or_none(DATA), None), (small, "cutoff")):
+        if source is None:
+            continue
+        for i in range(source.sizes["run"]):
+            r = source.isel(run=i)
+            e = int(np.nanargmin(np.abs(r.eta_over_gamma.values - ratio)))
+            pc = float(r[cutoff_of]) if cutoff_of else 5.0
+            x = small_alpha_means(r) if cutoff_of else exact_means(r)
+            coop = float(r.box_sigma_xy_cooperon[e])
+            plane = (r.sigma_xy_cooperon if cutoff_of else r.cooperon_sigma_xy)[e]
+            noncrossing = (r.sigma_xy_noncrossing if cutoff_of else r.ladder_sigma_xy)[e]
+            a = float(r.alpha) * (1 + 0.04 * list(styles).index(pc))  # apart by cutoff
+            point(ax[0], a, x["xy"][e] / coop, x["xy_err"][e] / coop, pc)
+            ax[0].plot(a, float(noncrossing / plane), marker="x", color=styles[pc][1])
+            box = float(r.box_sigma_xx[e])
+            point(ax[1], a, x["xx"][e] / box, x["xx_err"][e] / box, pc)
+            if cutoff_of:
+                g = float(r.gamma_q[e])
+                point(ax[2], a, x["gamma_q"][e] / g, x["gamma_q_err"][e] / g, pc)
+    fermi = load_verdict(FERMI_FILE)
+    if fermi is not None and "gamma_q_at_eta" in fermi:
+        for i in range(fermi.sizes["run"]):
+            r = fermi.isel(run=i, q_order=0)
+            if str(r.trace.values) != "dense" or str(r.kind.values) != "verdict":
+                continue
+            e = int(np.nanargmin(np.abs(r.eta_over_gamma.values - ratio)))
+            g = float(r.ladder_gamma_q_at_eta[e])
+            point(
+                ax[2],
+                float(r.alpha),
+                float(r.gamma_q_at_eta[e]) / g,
+                float(r.gamma_q_at_eta_err[e]) / g,
+                5.0,
+            )
+    ax[0].set(title="sigma_xy^I over + X + Psi + Cooperon (box)\n(x: the noncrossing ladder's)")
+    ax[1].set(title="sigma_xx^I: exact over the ladder (box)")
+    ax[2].set(title="Gamma_q = D(q) q^2 at q = 2 pi / L:\nexact over the ladder's")
+    for axis in ax:
+        axis.axhline(1, color="k", lw=0.8)
+        axis.set(xscale="log", xlabel="alpha", xlim=(0.008, 0.25))
+        axis.set_xticks([0.01, 0.02, 0.05, 0.1, 0.2], ["0.01", "0.02", "0.05", "0.1", "0.2"])
+        axis.minorticks_off()
+        axis.title.set_fontsize(9)
+        axis.legend(fontsize=7)
+    fig.suptitle(
+        f"eps = 1, Delta_z = 0.3, eta = {ratio:g} Gamma: dense exact traces against the SCBA "
+        "diagrams at the same eta and cutoff",
+        fontsize=9,
+    )
+    fig.tight_layout()
+    atomic_save_figure(fig, ROOT / "docs" / "figures" / "beyond_ladder_alpha.png")
+
+
+def load_dataset_or_none(path):
+    from tisot.io.store import load_dataset
+
+    return load_dataset(path) if path.exists() else None
+
+
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "plot"
     if command == "compute":
@@ -632,5 +903,12 @@ if __name__ == "__main__":
         limit()
     elif command == "large-eta":
         large_eta()
+    elif command == "small-alpha":
+        small_alpha()
+    elif command == "small-alpha-plot":
+        small_alpha_plot()
+    elif command == "small-alpha-compute":
+        for name in sys.argv[2:] or SMALL_ALPHA_RUNS:
+            small_alpha_compute(name)
     else:
         plot()
