@@ -52,6 +52,7 @@ def test_every_output_is_written_with_provenance(paper_dir):
         "beyond_ladder_cooperon.nc",
         "beyond_ladder_limit.nc",
         "beyond_ladder_large_eta.nc",
+        "beyond_ladder_small_alpha.nc",
     ):
         assert heading in report
     assert "![Fig. 3](fig3.png)" in report

@@ -424,6 +424,7 @@ def _report(fig3_ds, eq19_ds, eq17, table, files, attrs) -> str:
     limit = verdict.limit_table()
     one_crossing = verdict.one_crossing_table()
     large_eta = verdict.large_eta_table()
+    small_alpha = verdict.small_alpha_table()
     if beyond:
         parts += [
             "",
@@ -503,6 +504,18 @@ def _report(fig3_ds, eq19_ds, eq17, table, files, attrs) -> str:
             "(`tisot/data/beyond_ladder_limit.nc`); docs/beyond-ladder.md, section 3c.",
             "",
             limit,
+        ]
+    if small_alpha:
+        parts += [
+            "",
+            "The exact average down to α = 0.01 (dense traces with a smaller cutoff p_c, the "
+            "same in the diagrams; η = Γ/8 … Γ): σ_xx and the density relaxation rate Γ_q "
+            "at q = 2π/L against the ladder, σ_xy against the noncrossing ladder, + X + Ψ and "
+            "+ the Cooperon series (its residual against the same diagrams summed in the run's "
+            "box). Cached data (`tisot/data/beyond_ladder_small_alpha.nc`); "
+            "docs/beyond-ladder.md, section 3e.",
+            "",
+            small_alpha,
         ]
     parts += ["", "## Files", ""] + [f"- `{p.name}`" for p in files.values()]
     return "\n".join(parts) + "\n"

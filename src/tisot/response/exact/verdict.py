@@ -19,6 +19,7 @@ FERMI_FILE = "beyond_ladder_fermi.nc"
 COOPERON_FILE = "beyond_ladder_cooperon.nc"
 LIMIT_FILE = "beyond_ladder_limit.nc"
 LARGE_ETA_FILE = "beyond_ladder_large_eta.nc"
+SMALL_ALPHA_FILE = "beyond_ladder_small_alpha.nc"
 
 #: the code the shipped diagram columns (ladder, X + Psi, the Cooperon series, the box sums)
 #: depend on: their ``diagrams_source`` attribute is its hash, so that the example scripts
@@ -52,8 +53,8 @@ def diagrams_version() -> str:
 
 
 def load_verdict(name: str = DATA_FILE) -> xr.Dataset | None:
-    """The cached verdict dataset ``name`` (DATA_FILE, FERMI_FILE, COOPERON_FILE, LIMIT_FILE or
-    LARGE_ETA_FILE), or None if not shipped."""
+    """The cached verdict dataset ``name`` (DATA_FILE, FERMI_FILE, COOPERON_FILE, LIMIT_FILE,
+    LARGE_ETA_FILE or SMALL_ALPHA_FILE), or None if not shipped."""
     from ...io.store import load_dataset
 
     path = resources.files("tisot") / "data" / name
@@ -240,7 +241,7 @@ def cooperon_table(ds: xr.Dataset | None = None) -> str:
 ONE_CROSSING_ETAS = (0.25, 0.5, 1.0, 2.0)
 
 
-def _exact_means(run: xr.Dataset) -> dict[str, np.ndarray]:
+def exact_means(run: xr.Dataset) -> dict[str, np.ndarray]:
     """Per eta: the exact sigma_xx^I = (xx + yy)/2 and Hall value (xy - yx)/2, their standard
     errors over samples."""
     s = run.raw_sigma.values
@@ -270,7 +271,7 @@ def one_crossing_table(ds: xr.Dataset | None = None) -> str:
     ]
     for i in range(ds.sizes["run"]):
         r = ds.isel(run=i)
-        x = _exact_means(r)
+        x = exact_means(r)
         for e in range(r.sizes["eta_index"]):
             if not np.any(np.isclose(float(r.eta_over_gamma[e]), ONE_CROSSING_ETAS)):
                 continue
@@ -338,6 +339,58 @@ def large_eta_table(ds: xr.Dataset | None = None) -> str:
                     f"{(mean - float(r[box][e])) / step:.2f} ± {err / abs(step):.2f} |"
                 )
             lines.append(cells)
+    return "\n".join(lines)
+
+
+def small_alpha_means(run: xr.Dataset) -> dict[str, np.ndarray]:
+    """One run of SMALL_ALPHA_FILE, per eta: the exact sigma_xx^I and Hall value (``exact_means``)
+    and the density relaxation rate Gamma_q = 2 pi nu_eta / K00(q) - 2 eta (section 3b: the
+    diffusion pole K00 = 2 pi nu / (Gamma_q + 2 eta)) from the sample means of nu and of K00
+    (x and y averaged), with its jackknife error."""
+    from .fermi import jackknife
+
+    out = exact_means(run)
+    nu, k00 = run.raw_nu.values, run.raw_k00.values.mean(axis=-1)
+    keep = ~(np.isnan(nu).any(axis=1) | np.isnan(k00).any(axis=1))
+    eta = run.eta_over_gamma.values * float(run.gamma)
+    samples = np.stack([nu[keep], k00[keep]], axis=1)  # (realisation, 2, eta)
+    out["gamma_q"], out["gamma_q_err"] = jackknife(
+        lambda m: 2 * np.pi * m[0] / m[1] - 2 * eta, samples
+    )
+    return out
+
+
+def small_alpha_table(ds: xr.Dataset | None = None) -> str:
+    """SMALL_ALPHA_FILE (examples/beyond_ladder_cooperon.py small-alpha): the exact average down to
+    alpha = 0.01 (a smaller cutoff p_c, the same in the diagrams) against the diagrams at the
+    same eta: sigma_xx^I over the ladder in the plane and in the box, sigma_xy^I against the
+    noncrossing ladder, + X + Psi and + the Cooperon series (in the plane; its residual also in
+    the box), and Gamma_q over the ladder's at q = 2 pi / L; "" without data."""
+    ds = load_verdict(SMALL_ALPHA_FILE) if ds is None else ds
+    if ds is None:
+        return ""
+    lines = [
+        "| α | p_c | L/ℓ | samples | η/Γ | σ_xx^I exact/ladder | exact/box | σ_xy^I exact | "
+        "noncrossing | + X + Ψ | + Cooperon | exact − (+ Cooperon, in the box) | "
+        "Γ_q exact/ladder |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for i in range(ds.sizes["run"]):
+        r = ds.isel(run=i)
+        x = small_alpha_means(r)
+        for e in range(r.sizes["eta_index"]):
+            plane, box = float(r.sigma_xx[e]), float(r.box_sigma_xx[e])
+            gq = float(r.gamma_q[e])
+            xx, dxx, xy, dxy = x["xx"][e], x["xx_err"][e], x["xy"][e], x["xy_err"][e]
+            lines.append(
+                f"| {float(r.alpha):.2f} | {float(r.cutoff):g} | {float(r.box_over_ell):.0f} | "
+                f"{int(r.realisations)} | {float(r.eta_over_gamma[e]):.3f} | "
+                f"{xx / plane:.3f} ± {dxx / plane:.3f} | {xx / box:.3f} ± {dxx / box:.3f} | "
+                f"{xy:.3f} ± {dxy:.3f} | {float(r.sigma_xy_noncrossing[e]):.3f} | "
+                f"{float(r.sigma_xy_crossed[e]):.3f} | {float(r.sigma_xy_cooperon[e]):.3f} | "
+                f"{xy - float(r.box_sigma_xy_cooperon[e]):+.3f} ± {dxy:.3f} | "
+                f"{x['gamma_q'][e] / gq:.3f} ± {x['gamma_q_err'][e] / gq:.3f} |"
+            )
     return "\n".join(lines)
 
 
