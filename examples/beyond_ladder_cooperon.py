@@ -670,18 +670,7 @@ def small_alpha_compute(name):
 
 #: the diagram columns of ``small_alpha``, from reference.broadened_ladder (plane) and
 #: lattice.box_ladder (the run's box) at the run's cutoff
-SMALL_ALPHA_KEYS = (
-    "sigma_xx",
-    "sigma_xx_one_crossing",
-    "sigma_xy_noncrossing",
-    "sigma_xy_crossed",
-    "sigma_xy_cooperon",
-    "sigma_xy_one_crossing",
-    "dos",
-    "gamma_q",
-    "box_sigma_xx",
-    "box_sigma_xy_cooperon",
-)
+SMALL_ALPHA_KEYS = (*LARGE_ETA_KEYS[:6], "dos", "gamma_q", *LARGE_ETA_KEYS[6:])
 
 
 def small_alpha():
