@@ -114,6 +114,8 @@ def dense_run(path, name, alpha, box_over_ell, n, seed, ratios, cutoff=5.0, dens
         same = (old.attrs["seed"], old.attrs["basis_size"]) == (seed, box.size)
         if not (same and np.allclose(old.eta.values, etas, rtol=1e-12)):
             raise SystemExit(f"{path} was computed with another seed, box or eta; delete it")
+        if ("k00" in old) != density:
+            raise SystemExit(f"{path} was computed with density={not density}; delete it")
         if old.sizes["realisation"] > n:
             raise SystemExit(
                 f"{path} holds {old.sizes['realisation']} samples, more than the run asks ({n}): "
@@ -642,7 +644,7 @@ def _shipped_large_eta(old, name, run):
 
 #: the alpha -> 0 runs: a smaller cutoff shrinks the basis, (p_c / 5 eps)^2 against the other runs,
 #: so that dense traces reach alpha = 0.01 (2722 plane-wave states at 4 ell and p_c = 1.5 eps,
-#: 30402 at p_c = 5 eps); the pc2 rows repeat two alphas at p_c = 2 eps, a check of the cutoff.
+#: 30402 at p_c = 5 eps); the pc2 rows repeat the alphas at p_c = 2 eps, a check of the cutoff.
 SMALL_ALPHA_RATIOS = (1 / 8, 1 / 4, 1 / 2, 1.0)
 #: name: (alpha, L / ell, samples, seed, cutoff p_c in eps / hbar v)
 SMALL_ALPHA_RUNS = {

@@ -344,8 +344,8 @@ def large_eta_table(ds: xr.Dataset | None = None) -> str:
 
 def small_alpha_means(run: xr.Dataset) -> dict[str, np.ndarray]:
     """One run of SMALL_ALPHA_FILE, per eta: the exact sigma_xx^I and Hall value (``exact_means``)
-    and the density relaxation rate Gamma_q = 2 pi nu_eta / K00(q) - 2 eta (section 3b: the
-    diffusion pole K00 = 2 pi nu / (Gamma_q + 2 eta)) from the sample means of nu and of K00
+    and the density relaxation rate Gamma_q = 2 pi nu_eta / K00(q) - 2 eta (the diffusion pole
+    of K00, Eqs. 12-13, K00 = 2 pi nu / (Gamma_q + 2 eta); beyond-ladder.md 3b) from the sample means of nu and of K00
     (x and y averaged), with its jackknife error."""
     from .fermi import jackknife
 
