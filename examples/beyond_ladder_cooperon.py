@@ -8,6 +8,10 @@ broadening eta, and the maximally crossed (Cooperon) series that accounts for it
     python examples/beyond_ladder_cooperon.py rotation              # Hall rotation of Q (~10 min)
     python examples/beyond_ladder_cooperon.py limit                 # sigma_xy as alpha -> 0 (~20 min)
     python examples/beyond_ladder_cooperon.py large-eta             # one-crossing set (~20 min)
+    python examples/beyond_ladder_cooperon.py small-alpha-compute [name ...]  # slow (3.8 h as run)
+    python examples/beyond_ladder_cooperon.py small-alpha           # alpha -> 0 runs -> shipped
+    python examples/beyond_ladder_cooperon.py small-alpha-unpack    # shipped data -> cache
+    python examples/beyond_ladder_cooperon.py small-alpha-plot      # docs/figures/beyond_ladder_alpha.png
 
 Dense (exact) Fermi-surface traces at seven broadenings eta = Gamma/32 ... 2 Gamma from one
 diagonalisation per sample (tisot.response.exact.fermi.dense_sample_fermi_surface; the same
@@ -644,7 +648,8 @@ def _shipped_large_eta(old, name, run):
 
 #: the alpha -> 0 runs: a smaller cutoff shrinks the basis, (p_c / 5 eps)^2 against the other runs,
 #: so that dense traces reach alpha = 0.01 (2722 plane-wave states at 4 ell and p_c = 1.5 eps,
-#: 30402 at p_c = 5 eps); the pc2 rows repeat the alphas at p_c = 2 eps, a check of the cutoff.
+#: 30402 at p_c = 5 eps); the pc2 rows repeat the alphas at p_c = 2 eps, a check of the cutoff,
+#: the 6l rows check the box size, and a0.02-pc5 is at section 3c's cutoff (7586 states).
 SMALL_ALPHA_RATIOS = (1 / 8, 1 / 4, 1 / 2, 1.0)
 #: name: (alpha, L / ell, samples, seed, cutoff p_c in eps / hbar v)
 SMALL_ALPHA_RUNS = {
@@ -656,6 +661,8 @@ SMALL_ALPHA_RUNS = {
     "a0.01-pc2": (0.01, 4.0, 12, 213, 2.0),
     "a0.03-6l": (0.03, 6.0, 128, 233, 1.5),  # the box-size check
     "a0.02-6l": (0.02, 6.0, 64, 223, 1.5),
+    "a0.01-6l": (0.01, 6.0, 10, 214, 1.5),
+    "a0.02-pc5": (0.02, 4.0, 14, 225, 5.0),
 }
 SMALL_ALPHA_CACHE = ROOT / "build" / "beyond_ladder_small_alpha"
 
@@ -788,12 +795,52 @@ def _shipped_small_alpha(old, name, run):
     return np.stack([r[k].values for k in SMALL_ALPHA_KEYS], axis=-1).tolist()
 
 
-def small_alpha_plot(ds=None, ratio=0.25):
-    """docs/figures/beyond_ladder_alpha.png: the verdict against alpha at eta = ``ratio`` Gamma,
-    from the runs of COOPERON_FILE (p_c = 5 eps) and SMALL_ALPHA_FILE (p_c = 1.5, 2 eps): sigma_xy^I
-    exact and noncrossing over + X + Psi + the Cooperon series (in the box), sigma_xx^I exact over
-    the ladder in the box, and Gamma_q exact over the ladder's (SMALL_ALPHA_FILE and the dense rows
-    of FERMI_FILE, at its q)."""
+def small_alpha_unpack(cache=SMALL_ALPHA_CACHE):
+    """The shipped SMALL_ALPHA_FILE back into the per-run cache of ``small-alpha-compute`` (the
+    inverse of ``small_alpha``'s raw part), so that a higher count in SMALL_ALPHA_RUNS extends a
+    run; a cache file already there is left alone."""
+    from tisot.io.store import load_dataset, save_dataset
+    from tisot.response.exact.verdict import SMALL_ALPHA_FILE
+
+    ds = load_dataset(DATA.parent / SMALL_ALPHA_FILE)
+    cache.mkdir(parents=True, exist_ok=True)
+    for i, name in enumerate(ds.name.values):
+        run, path = ds.isel(run=i), cache / f"{name}.nc"
+        if path.exists():
+            print(f"{name}: {path} exists, left alone")
+            continue
+        n = int(run.realisations)
+        cached = xr.Dataset(
+            {
+                "sigma": (("realisation", "eta", "i", "j"), run.raw_sigma.values[:n]),
+                "nu": (("realisation", "eta"), run.raw_nu.values[:n]),
+                "k00": (("realisation", "eta", "direction"), run.raw_k00.values[:n]),
+            },
+            coords={"eta": ("eta", run.eta_over_gamma.values * float(run.gamma), {"units": "E0"})},
+            attrs={
+                "name": str(name),
+                "alpha": float(run.alpha),
+                "box_over_ell": float(run.box_over_ell),
+                "cutoff": float(run.cutoff),
+                "basis_size": int(run.basis_size),
+                "seed": int(run.seed),
+                "level_spacing": float(run.level_spacing),
+                "seconds": float(run.seconds),
+                "q": float(run.q),
+            },
+        )
+        for key in ("sigma", "nu", "k00"):
+            cached[key].attrs["units"] = ds[f"raw_{key}"].attrs["units"]
+        save_dataset(cached, path)
+        print(f"{name}: {n} samples -> {path}")
+
+
+def small_alpha_plot(ds=None, ratios=(0.25, 0.5)):
+    """docs/figures/beyond_ladder_alpha.png: the verdict against alpha at eta = ``ratios`` Gamma
+    (a row each), from the runs of COOPERON_FILE (p_c = 5 eps) and SMALL_ALPHA_FILE (p_c = 1.5, 2,
+    5 eps): sigma_xy^I exact and noncrossing over + X + Psi + the Cooperon series (in the box),
+    sigma_xx^I exact over the ladder in the box, and Gamma_q exact over the ladder's
+    (SMALL_ALPHA_FILE and the dense rows of FERMI_FILE, at its q)."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -809,63 +856,64 @@ def small_alpha_plot(ds=None, ratio=0.25):
     )
 
     small = load_verdict(SMALL_ALPHA_FILE) if ds is None else ds
-    fig, ax = plt.subplots(1, 3, figsize=(13, 4))
+    fermi = load_verdict(FERMI_FILE)
+    fig, axes = plt.subplots(len(ratios), 3, figsize=(13, 4 * len(ratios)), squeeze=False)
     styles = {5.0: ("o", "C0"), 2.0: ("s", "C1"), 1.5: ("D", "C2")}
     drawn = set()
 
-    def point(axis, alpha, value, err, cutoff, label=True):
+    def point(axis, alpha, value, err, cutoff, box_over_ell):
         marker, color = styles[cutoff]
-        name = f"p_c = {cutoff:g} eps" if (axis, cutoff) not in drawn and label else None
-        drawn.add((axis, cutoff))
-        axis.errorbar(alpha, value, err, fmt=marker, color=color, capsize=2, label=name)
+        key = (axis, cutoff, box_over_ell > 4.5)
+        boxes = "L >= 5 l" if key[2] else "L = 4 l"
+        name = f"p_c = {cutoff:g} eps, {boxes}" if key not in drawn else None
+        drawn.add(key)
+        face = color if key[2] else "none"  # filled: the larger boxes
+        axis.errorbar(alpha, value, err, fmt=marker, color=color, mfc=face, capsize=2, label=name)
 
-    for source, cutoff_of in ((load_dataset_or_none(DATA), None), (small, "cutoff")):
-        if source is None:
-            continue
-        for i in range(source.sizes["run"]):
-            r = source.isel(run=i)
-            e = int(np.nanargmin(np.abs(r.eta_over_gamma.values - ratio)))
-            pc = float(r[cutoff_of]) if cutoff_of else 5.0
-            x = small_alpha_means(r) if cutoff_of else exact_means(r)
-            coop = float(r.box_sigma_xy_cooperon[e])
-            plane = (r.sigma_xy_cooperon if cutoff_of else r.cooperon_sigma_xy)[e]
-            noncrossing = (r.sigma_xy_noncrossing if cutoff_of else r.ladder_sigma_xy)[e]
-            a = float(r.alpha) * (1 + 0.04 * list(styles).index(pc))  # apart by cutoff
-            point(ax[0], a, x["xy"][e] / coop, x["xy_err"][e] / coop, pc)
-            ax[0].plot(a, float(noncrossing / plane), marker="x", color=styles[pc][1])
-            box = float(r.box_sigma_xx[e])
-            point(ax[1], a, x["xx"][e] / box, x["xx_err"][e] / box, pc)
-            if cutoff_of:
-                g = float(r.gamma_q[e])
-                point(ax[2], a, x["gamma_q"][e] / g, x["gamma_q_err"][e] / g, pc)
-    fermi = load_verdict(FERMI_FILE)
-    if fermi is not None and "gamma_q_at_eta" in fermi:
-        for i in range(fermi.sizes["run"]):
-            r = fermi.isel(run=i, q_order=0)
-            if str(r.trace.values) != "dense" or str(r.kind.values) != "verdict":
+    for ax, ratio in zip(axes, ratios, strict=True):
+        for source, cutoff_of in ((load_dataset_or_none(DATA), None), (small, "cutoff")):
+            if source is None:
                 continue
-            e = int(np.nanargmin(np.abs(r.eta_over_gamma.values - ratio)))
-            g = float(r.ladder_gamma_q_at_eta[e])
-            point(
-                ax[2],
-                float(r.alpha),
-                float(r.gamma_q_at_eta[e]) / g,
-                float(r.gamma_q_at_eta_err[e]) / g,
-                5.0,
-            )
-    ax[0].set(title="sigma_xy^I over + X + Psi + Cooperon (box)\n(x: the noncrossing ladder's)")
-    ax[1].set(title="sigma_xx^I: exact over the ladder (box)")
-    ax[2].set(title="Gamma_q = D(q) q^2 at q = 2 pi / L:\nexact over the ladder's")
-    for axis in ax:
-        axis.axhline(1, color="k", lw=0.8)
-        axis.set(xscale="log", xlabel="alpha", xlim=(0.008, 0.25))
-        axis.set_xticks([0.01, 0.02, 0.05, 0.1, 0.2], ["0.01", "0.02", "0.05", "0.1", "0.2"])
-        axis.minorticks_off()
-        axis.title.set_fontsize(9)
-        axis.legend(fontsize=7)
+            for i in range(source.sizes["run"]):
+                r = source.isel(run=i)
+                e = int(np.nanargmin(np.abs(r.eta_over_gamma.values - ratio)))
+                pc = float(r[cutoff_of]) if cutoff_of else 5.0
+                size = float(r.box_over_ell)
+                x = small_alpha_means(r) if cutoff_of else exact_means(r)
+                coop = float(r.box_sigma_xy_cooperon[e])
+                plane = (r.sigma_xy_cooperon if cutoff_of else r.cooperon_sigma_xy)[e]
+                noncrossing = (r.sigma_xy_noncrossing if cutoff_of else r.ladder_sigma_xy)[e]
+                a = float(r.alpha) * (1 + 0.04 * list(styles).index(pc))  # apart by cutoff
+                point(ax[0], a, x["xy"][e] / coop, x["xy_err"][e] / coop, pc, size)
+                ax[0].plot(a, float(noncrossing / plane), marker="x", color=styles[pc][1])
+                box = float(r.box_sigma_xx[e])
+                point(ax[1], a, x["xx"][e] / box, x["xx_err"][e] / box, pc, size)
+                if cutoff_of:
+                    g = float(r.gamma_q[e])
+                    point(ax[2], a, x["gamma_q"][e] / g, x["gamma_q_err"][e] / g, pc, size)
+        if fermi is not None and "gamma_q_at_eta" in fermi:
+            for i in range(fermi.sizes["run"]):
+                r = fermi.isel(run=i, q_order=0)
+                if str(r.trace.values) != "dense" or str(r.kind.values) != "verdict":
+                    continue
+                e = int(np.nanargmin(np.abs(r.eta_over_gamma.values - ratio)))
+                g = float(r.ladder_gamma_q_at_eta[e])
+                value, err = float(r.gamma_q_at_eta[e]) / g, float(r.gamma_q_at_eta_err[e]) / g
+                point(ax[2], float(r.alpha), value, err, 5.0, float(r.box_over_ell))
+        at = f"eta = {ratio:g} Gamma: "
+        ax[0].set(title=at + "sigma_xy^I over + X + Psi + Cooperon (box)\n(x: the noncrossing's)")
+        ax[1].set(title=at + "sigma_xx^I, exact over the ladder (box)")
+        ax[2].set(title=at + "Gamma_q = D(q) q^2 at q = 2 pi / L,\nexact over the ladder's")
+        for axis in ax:
+            axis.axhline(1, color="k", lw=0.8)
+            axis.set(xscale="log", xlabel="alpha", xlim=(0.008, 0.25))
+            axis.set_xticks([0.01, 0.02, 0.05, 0.1, 0.2], ["0.01", "0.02", "0.05", "0.1", "0.2"])
+            axis.minorticks_off()
+            axis.title.set_fontsize(9)
+            axis.legend(fontsize=7)
     fig.suptitle(
-        f"eps = 1, Delta_z = 0.3, eta = {ratio:g} Gamma: dense exact traces against the SCBA "
-        "diagrams at the same eta and cutoff",
+        "eps = 1, Delta_z = 0.3: dense exact traces against the SCBA diagrams at the same eta "
+        "and cutoff",
         fontsize=9,
     )
     fig.tight_layout()
@@ -898,6 +946,8 @@ if __name__ == "__main__":
         small_alpha()
     elif command == "small-alpha-plot":
         small_alpha_plot()
+    elif command == "small-alpha-unpack":
+        small_alpha_unpack()
     elif command == "small-alpha-compute":
         for name in sys.argv[2:] or SMALL_ALPHA_RUNS:
             small_alpha_compute(name)
