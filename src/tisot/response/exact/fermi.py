@@ -193,8 +193,8 @@ def dense_sample_fermi_surface(box, potential, fermi, etas, qs):
 
     The independent check of the streamed path, and its cheaper route for small boxes.
     """
-    # LAPACK's MRRR driver (zheevr): 2.5-3x faster here than numpy's divide and conquer
-    # (zheevd) at 1500-2700 states, orthonormal to ~1e-12 (benchmarks/bench_exact.py)
+    # LAPACK's MRRR driver (zheevr): as fast as numpy's divide and conquer (zheevd) up to ~1000
+    # states, 2.2-2.9x faster at 1600-2700, orthonormal to ~1e-12 (benchmarks/bench_exact.py)
     E, U = scipy.linalg.eigh(box.dense(potential), driver="evr", check_finite=False)
     area = box.length**2
     n_pw = box.px.size
