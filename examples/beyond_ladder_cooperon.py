@@ -8,7 +8,7 @@ broadening eta, and the maximally crossed (Cooperon) series that accounts for it
     python examples/beyond_ladder_cooperon.py rotation              # Hall rotation of Q (~10 min)
     python examples/beyond_ladder_cooperon.py limit                 # sigma_xy as alpha -> 0 (~20 min)
     python examples/beyond_ladder_cooperon.py large-eta             # one-crossing set (~20 min)
-    python examples/beyond_ladder_cooperon.py small-alpha-compute [name ...]  # slow (3.8 h as run)
+    python examples/beyond_ladder_cooperon.py small-alpha-compute [name ...]  # slow (4.2 h as run)
     python examples/beyond_ladder_cooperon.py small-alpha           # alpha -> 0 runs -> shipped
     python examples/beyond_ladder_cooperon.py small-alpha-unpack    # shipped data -> cache
     python examples/beyond_ladder_cooperon.py small-alpha-plot      # docs/figures/beyond_ladder_alpha.png
@@ -658,7 +658,7 @@ SMALL_ALPHA_RUNS = {
     "a0.01": (0.01, 4.0, 48, 212, 1.5),
     "a0.03-pc2": (0.03, 4.0, 128, 231, 2.0),
     "a0.02-pc2": (0.02, 4.0, 64, 221, 2.0),
-    "a0.01-pc2": (0.01, 4.0, 12, 213, 2.0),
+    "a0.01-pc2": (0.01, 4.0, 32, 213, 2.0),
     "a0.03-6l": (0.03, 6.0, 128, 233, 1.5),  # the box-size check
     "a0.02-6l": (0.02, 6.0, 64, 223, 1.5),
     "a0.01-6l": (0.01, 6.0, 10, 214, 1.5),
@@ -910,7 +910,7 @@ def small_alpha_plot(ds=None, ratios=(0.25, 0.5)):
             axis.set_xticks([0.01, 0.02, 0.05, 0.1, 0.2], ["0.01", "0.02", "0.05", "0.1", "0.2"])
             axis.minorticks_off()
             axis.title.set_fontsize(9)
-            axis.legend(fontsize=7)
+        ax[0].legend(fontsize=7)  # the same symbols in the row's three panels
     fig.suptitle(
         "eps = 1, Delta_z = 0.3: dense exact traces against the SCBA diagrams at the same eta "
         "and cutoff",
