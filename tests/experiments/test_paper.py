@@ -53,6 +53,7 @@ def test_every_output_is_written_with_provenance(paper_dir):
         "beyond_ladder_limit.nc",
         "beyond_ladder_large_eta.nc",
         "beyond_ladder_small_alpha.nc",
+        "beyond_ladder_three_line.nc",
     ):
         assert heading in report
     assert "![Fig. 3](fig3.png)" in report

@@ -424,6 +424,7 @@ def _report(fig3_ds, eq19_ds, eq17, table, files, attrs) -> str:
     limit = verdict.limit_table()
     one_crossing = verdict.one_crossing_table()
     large_eta = verdict.large_eta_table()
+    three_line = verdict.three_line_table()
     small_alpha = verdict.small_alpha_table()
     if beyond:
         parts += [
@@ -495,6 +496,18 @@ def _report(fig3_ds, eq19_ds, eq17, table, files, attrs) -> str:
             "(`tisot/data/beyond_ladder_large_eta.nc`); docs/beyond-ladder.md, section 3d.",
             "",
             large_eta,
+        ]
+    if three_line:
+        parts += [
+            "",
+            "The whole third order: the three-line diagrams (`tisot.response.three_line`: the "
+            "two-crossing class and the maximally crossed cuts beyond the Cooperon series, each "
+            "with its self-energy, keeping the Ward identity) against the exact Hall residual "
+            "that the one-crossing set leaves. They close it at η ≥ 2Γ and overshoot it 2–4× at "
+            "η ≤ Γ/2, where the expansion in crossed lines has not converged. Cached data "
+            "(`tisot/data/beyond_ladder_three_line.nc`); docs/beyond-ladder.md, section 3f.",
+            "",
+            three_line,
         ]
     if limit:
         parts += [

@@ -20,6 +20,7 @@ COOPERON_FILE = "beyond_ladder_cooperon.nc"
 LIMIT_FILE = "beyond_ladder_limit.nc"
 LARGE_ETA_FILE = "beyond_ladder_large_eta.nc"
 SMALL_ALPHA_FILE = "beyond_ladder_small_alpha.nc"
+THREE_LINE_FILE = "beyond_ladder_three_line.nc"
 
 #: the code the shipped diagram columns (ladder, X + Psi, the Cooperon series, the box sums)
 #: depend on: their ``diagrams_source`` attribute is its hash, so that the example scripts
@@ -54,7 +55,7 @@ def diagrams_version() -> str:
 
 def load_verdict(name: str = DATA_FILE) -> xr.Dataset | None:
     """The cached verdict dataset ``name`` (DATA_FILE, FERMI_FILE, COOPERON_FILE, LIMIT_FILE,
-    LARGE_ETA_FILE or SMALL_ALPHA_FILE), or None if not shipped."""
+    LARGE_ETA_FILE, SMALL_ALPHA_FILE or THREE_LINE_FILE), or None if not shipped."""
     from ...io.store import load_dataset
 
     path = resources.files("tisot") / "data" / name
@@ -339,6 +340,59 @@ def large_eta_table(ds: xr.Dataset | None = None) -> str:
                     f"{(mean - float(r[box][e])) / step:.2f} ± {err / abs(step):.2f} |"
                 )
             lines.append(cells)
+    return "\n".join(lines)
+
+
+def three_line_residuals(ds: xr.Dataset) -> dict[str, np.ndarray]:
+    """Per point of THREE_LINE_FILE: the exact sigma_xy^I's residual after the one-crossing set
+    (exact - the box's ladder + X + Psi + series - the set's step in the plane), its error, the
+    three-line sum (two crossings + partners) and the residual after it; sigma_xx likewise
+    (exact - the box's ladder - the set's step)."""
+    set_xy = ds.sigma_xy_one_crossing - ds.sigma_xy_cooperon
+    set_xx = ds.sigma_xx_one_crossing - ds.sigma_xx
+    after_xy = (ds.exact_sigma_xy - ds.box_sigma_xy_cooperon - set_xy).values
+    after_xx = (ds.exact_sigma_xx - ds.box_sigma_xx - set_xx).values
+    three_xy = (ds.two_crossings_sigma_xy + ds.partners_sigma_xy).values
+    three_xx = (ds.two_crossings_sigma_xx + ds.partners_sigma_xx).values
+    return {
+        "set_xy": set_xy.values,
+        "after_set_xy": after_xy,
+        "err_xy": ds.exact_sigma_xy_err.values,
+        "three_xy": three_xy,
+        "after_all_xy": after_xy - three_xy,
+        "after_set_xx": after_xx,
+        "err_xx": ds.exact_sigma_xx_err.values,
+        "three_xx": three_xx,
+    }
+
+
+def three_line_table(ds: xr.Dataset | None = None) -> str:
+    """THREE_LINE_FILE (examples/beyond_ladder_three_line.py): the exact Hall residual after the
+    one-crossing set against the three-line classes (response.three_line), the whole third
+    order with the Cooperon series; sigma_xx's likewise, the last two columns; "" without
+    data."""
+    ds = load_verdict(THREE_LINE_FILE) if ds is None else ds
+    if ds is None:
+        return ""
+    r = three_line_residuals(ds)
+    lines = [
+        "| α | L/ℓ | samples | η/Γ | σ_xy^I exact − box diagrams | the set's rest | "
+        "residual after the set | two crossings | partners | after the three lines | "
+        "σ_xx^I residual after the set | three lines in σ_xx |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for i in range(ds.sizes["point"]):
+        err = _error(float(r["err_xy"][i]))
+        lines.append(
+            f"| {float(ds.alpha[i]):.2f} | {float(ds.box_over_ell[i]):.0f} | "
+            f"{int(ds.realisations[i])} | {float(ds.eta_over_gamma[i]):g} | "
+            f"{float(ds.exact_sigma_xy[i] - ds.box_sigma_xy_cooperon[i]):+.4f} ± {err} | "
+            f"{r['set_xy'][i]:+.4f} | {r['after_set_xy'][i]:+.4f} ± {err} | "
+            f"{float(ds.two_crossings_sigma_xy[i]):+.4f} | {float(ds.partners_sigma_xy[i]):+.4f} | "
+            f"{r['after_all_xy'][i]:+.4f} ± {err} | "
+            f"{r['after_set_xx'][i]:+.4f} ± {_error(float(r['err_xx'][i]))} | "
+            f"{r['three_xx'][i]:+.4f} |"
+        )
     return "\n".join(lines)
 
 

@@ -1,0 +1,183 @@
+"""The three-line diagrams (tisot.response.three_line) against the exact average's Hall residual
+after the one-crossing set.
+
+    python examples/beyond_ladder_three_line.py compute    # ~10 min on 2 cores -> shipped data
+    python examples/beyond_ladder_three_line.py table      # the table of docs/beyond-ladder.md, 3f
+
+Every skeleton diagram with three disorder lines is in one of two classes: the two-crossing
+ring (one line crosses the other two) and the maximally crossed one, whose cuts with no line or
+one line on one arc are the Cooperon series' third terms and whose other cuts, with its
+self-energy inserted, are their "partners". Both classes together with the ladder, the
+one-crossing set and the series make the whole third order in the number of crossed lines.
+
+For each run and broadening of the shipped exact data (beyond_ladder_cooperon.nc, and
+beyond_ladder_large_eta.nc at 4 Gamma) this computes the two classes' shifts of sigma_xy and
+of Kubo-Streda I's sigma_xx (RA and RR pairs, dressed by Eq. 11, to first order), and stores
+them beside the exact values and the diagrams already shipped, in
+src/tisot/data/beyond_ladder_three_line.nc (``tisot paper`` prints its table).
+eps = 1, Delta_z = 0.3, p_c = 5 eps, model parameters read as renormalised (as the ladder).
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+import xarray as xr
+
+from tisot.model import SurfaceModel
+from tisot.response.cooperon import _cooperon_grid
+from tisot.response.exact.reference import dressed_conductivity
+from tisot.response.exact.verdict import (
+    COOPERON_FILE,
+    LARGE_ETA_FILE,
+    THREE_LINE_FILE,
+    exact_means,
+    load_verdict,
+    three_line_table,
+)
+from tisot.response.ladder import surface_parameters
+from tisot.response.three_line import _three_line_on
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "src" / "tisot" / "data" / THREE_LINE_FILE
+DZ, CUTOFF = 0.3, 5.0
+#: (file, run, eta / Gamma): the broadenings where the classes are computed
+POINTS = (
+    *((COOPERON_FILE, "a0.20", r) for r in (0.25, 0.5, 1.0, 2.0)),
+    (LARGE_ETA_FILE, "a0.20", 4.0),
+    *((COOPERON_FILE, "a0.10", r) for r in (0.25, 0.5, 1.0, 2.0)),
+    (LARGE_ETA_FILE, "a0.10", 4.0),
+    *((COOPERON_FILE, "a0.05", r) for r in (0.5, 1.0, 2.0)),
+    *((COOPERON_FILE, "a0.03", r) for r in (1.0, 2.0)),
+)
+CLASSES = ("two crossings", "partners")
+
+
+def model_for(alpha):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # RegimeWarning at alpha > 0.1
+        return SurfaceModel(fermi_energy=1.0, exchange_energy=DZ, disorder=alpha)
+
+
+def shifts(model, eta):
+    """{class: (d sigma_xy, d sigma_xx)}: each class's first-order change of sigma_xy (RA) and
+    of Kubo-Streda I's sigma_xx = RA - Re RR, on the class's grid, and the grid's side."""
+    alpha = surface_parameters(model, CUTOFF).bare_disorder
+    grid = _cooperon_grid(model, eta, CUTOFF, 1.0)
+    out = {}
+    for kind in CLASSES:
+        th = _three_line_on(grid, eta, kind, rr=True)
+        ra = dressed_conductivity(th.bubble + th.kernel, alpha) - dressed_conductivity(
+            th.bubble, alpha
+        )
+        rr_kernel = th.rr_self_energy + th.rr_crossed
+        rr = dressed_conductivity(th.rr_bubble + rr_kernel, alpha) - dressed_conductivity(
+            th.rr_bubble, alpha
+        )
+        out[kind] = (float(ra[0, 1].real), float(ra[0, 0].real - rr[0, 0].real))
+    return out, grid.n
+
+
+def _shipped(file, name, ratio):
+    """The exact sigma (mean, error) and the diagrams of ``name`` at eta = ratio Gamma."""
+    ds = load_verdict(file)
+    run = ds.isel(run=list(ds["name"].values).index(name))
+    e = int(np.argmin(np.abs(run.eta_over_gamma.values - ratio)))
+    if not np.isclose(run.eta_over_gamma.values[e], ratio):
+        raise ValueError(f"{file} {name} has no eta = {ratio} Gamma")
+    if file == COOPERON_FILE:
+        means = exact_means(run)
+        sxy, sxy_err, sxx, sxx_err = (means[k][e] for k in ("xy", "xy_err", "xx", "xx_err"))
+        keys = ("cooperon_sigma_xy", "one_crossing_sigma_xy", "box_sigma_xy_cooperon")
+        keys += ("ladder_sigma_xx", "one_crossing_sigma_xx", "box_sigma_xx")
+        samples = int(np.isfinite(run.raw_sigma.values[:, 0, 0, 0]).sum())
+    else:
+        sxy, sxy_err = float(run.exact_sigma_xy[e]), float(run.exact_sigma_xy_err[e])
+        sxx, sxx_err = float(run.exact_sigma_xx[e]), float(run.exact_sigma_xx_err[e])
+        keys = ("sigma_xy_cooperon", "sigma_xy_one_crossing", "box_sigma_xy_cooperon")
+        keys += ("sigma_xx", "sigma_xx_one_crossing", "box_sigma_xx")
+        samples = int(run.realisations)
+    diagrams = [float(run[k][e]) for k in keys]
+    return {
+        "alpha": float(run.alpha),
+        "box_over_ell": float(run.box_over_ell),
+        "realisations": samples,
+        "gamma": float(run.gamma),
+        "exact_sigma_xy": float(sxy),
+        "exact_sigma_xy_err": float(sxy_err),
+        "exact_sigma_xx": float(sxx),
+        "exact_sigma_xx_err": float(sxx_err),
+        "sigma_xy_cooperon": diagrams[0],
+        "sigma_xy_one_crossing": diagrams[1],
+        "box_sigma_xy_cooperon": diagrams[2],
+        "sigma_xx": diagrams[3],
+        "sigma_xx_one_crossing": diagrams[4],
+        "box_sigma_xx": diagrams[5],
+    }
+
+
+UNITS = {
+    "gamma": "E0/hbar",
+    "box_over_ell": "1",
+    "realisations": "1",
+    "alpha": "1",
+    "grid": "1",
+    "seconds": "s",
+}
+
+
+def compute():
+    """The classes at every POINTS entry -> DATA (written whole, then renamed)."""
+    from rich.console import Console
+    from rich.progress import track
+
+    from tisot import __version__
+    from tisot.io.dataset import source_hash
+    from tisot.io.store import save_dataset
+    from tisot.response.exact.verdict import DIAGRAM_SOURCES
+
+    rows = []
+    for file, name, ratio in track(POINTS, "three-line classes", console=Console(stderr=True)):
+        row = _shipped(file, name, ratio)
+        start = time.perf_counter()
+        by_class, n = shifts(model_for(row["alpha"]), ratio * row["gamma"])
+        row |= {"eta_over_gamma": ratio, "grid": n, "seconds": time.perf_counter() - start}
+        for kind, (dxy, dxx) in by_class.items():
+            key = kind.replace(" ", "_")
+            row[f"{key}_sigma_xy"], row[f"{key}_sigma_xx"] = dxy, dxx
+        rows.append(row)
+    keys = list(rows[0])
+    ds = xr.Dataset(
+        {
+            k: ("point", np.array([r[k] for r in rows]), {"units": UNITS.get(k, "e^2/h")})
+            for k in keys
+        },
+        coords={"run": ("point", [f"{name}" for _, name, _ in POINTS])},
+    )
+    ds.attrs.update(
+        units="model units hbar = v = 1; sigma in e^2/h",
+        tisot_version=__version__,
+        diagrams_source=source_hash(*DIAGRAM_SOURCES, "response/three_line.py"),
+        script="examples/beyond_ladder_three_line.py compute",
+        description=(
+            "sigma shifts (first order, dressed by Eq. 11) of the three-line classes: "
+            "two_crossings_* and partners_* (the maximally crossed cuts beyond the Cooperon "
+            "series), beside the shipped exact values and diagrams at the same eta"
+        ),
+    )
+    save_dataset(ds, DATA)
+    print(three_line_table(ds))
+
+
+if __name__ == "__main__":
+    command = sys.argv[1] if len(sys.argv) > 1 else "table"
+    if command == "compute":
+        compute()
+    elif command == "table":
+        print(three_line_table())
+    else:
+        raise SystemExit(f"unknown command {command!r}: compute or table")
