@@ -308,4 +308,53 @@ def _three_line_on(grid: _Grid, eta: float, kind: str, density=False, rr=False) 
     )
 
 
+def _literal_ring(g: _Grid, line, funcs) -> complex:
+    """The check of ``_Ring.trace`` (tests, benchmarks/bench_three_line.py), n = 3:
+    W^n sum over the free momenta of Tr[f_0(p_0) ... f_5(p_5)], p_5 = P free and p_j =
+    p_{j-1} + s_j Q_{line j} (s_j = +1 at a line's first vertex, -1 at its second): the ring in
+    momentum space, one disorder line's momentum Q at a time, no FFT."""
+    n, h = g.n, g.h
+    step = 2 * math.pi / (n * h)
+    radius = int(g.cutoff / step) + 1
+    span = 2 * radius + 1
+    ints = np.array(
+        [(i, j) for i in range(-radius, radius + 1) for j in range(-radius, radius + 1)]
+    )
+    inside = (ints**2).sum(axis=1) * step**2 < g.cutoff**2
+    tables = []
+    for f in funcs:  # f at integer momentum m, zero outside the disk
+        t = np.zeros((span, span, 2, 2), complex)
+        for (i, j), ok in zip(ints, inside, strict=True):
+            if ok:
+                t[i + radius, j + radius] = f[i % n, j % n]
+        tables.append(t)
+    P = ints[inside]
+    qr = 2 * radius
+    Q = np.array([(i, j) for i in range(-qr, qr + 1) for j in range(-qr, qr + 1)])
+    Q = Q[(Q**2).sum(axis=1) * step**2 < 4 * g.cutoff**2]  # differences of two momenta inside
+    line = list(line)
+    sign = [1 if line.index(c) == k else -1 for k, c in enumerate(line)]
+
+    def look(t, p):
+        ok = (np.abs(p) <= radius).all(axis=-1)
+        idx = np.clip(p + radius, 0, span - 1)
+        return t[idx[..., 0], idx[..., 1]] * ok[..., None, None]
+
+    total = 0.0
+    for q0 in Q:
+        # (P, Q1, Q2) vectorised for one Q0
+        qs = [np.broadcast_to(q0, (len(P), len(Q), len(Q), 2))]
+        qs.append(np.broadcast_to(Q[None, :, None, :], qs[0].shape))
+        qs.append(np.broadcast_to(Q[None, None, :, :], qs[0].shape))
+        p = np.broadcast_to(P[:, None, None, :], qs[0].shape)
+        prod = None
+        for k, c in enumerate(line):
+            p = p + sign[k] * qs[c]
+            m = look(tables[k], p)
+            prod = m if prod is None else prod @ m
+        total += np.trace(prod, axis1=-2, axis2=-1).sum()
+    weight = 1.0 / (n * h) ** 2
+    return total * weight**4 * g.W**3
+
+
 __all__ = ["CLASSES", "LINES", "ThreeLine", "classify", "pairings", "three_line"]
