@@ -2,7 +2,7 @@
 after the one-crossing set.
 
     python examples/beyond_ladder_three_line.py compute    # ~10 min on 2 cores -> shipped data
-    python examples/beyond_ladder_three_line.py table      # the table of docs/beyond-ladder.md, 3f
+    python examples/beyond_ladder_three_line.py table      # the tables of docs/beyond-ladder.md, 3f-3g
 
 Every skeleton diagram with three disorder lines is in one of two classes: the two-crossing
 ring (one line crosses the other two) and the maximally crossed one, whose cuts with no line or
@@ -10,9 +10,13 @@ one line on one arc are the Cooperon series' third terms and whose other cuts, w
 self-energy inserted, are their "partners". Both classes together with the ladder, the
 one-crossing set and the series make the whole third order in the number of crossed lines.
 
+The maximally crossed family summed over every order n >= 3 (response.maximally_crossed) is
+conserving, unlike the series alone: its X + Psi part (whose Hall entry the series column
+already has) and its partners are stored too, for sigma_xx (docs/beyond-ladder.md, 3g).
+
 For each run and broadening of the shipped exact data (beyond_ladder_cooperon.nc, and
-beyond_ladder_large_eta.nc at 4 Gamma) this computes the two classes' shifts of sigma_xy and
-of Kubo-Streda I's sigma_xx (RA and RR pairs, dressed by Eq. 11, to first order), and stores
+beyond_ladder_large_eta.nc at 4 Gamma) this computes these shifts of sigma_xy and of
+Kubo-Streda I's sigma_xx (RA and RR pairs, dressed by Eq. 11, to first order), and stores
 them beside the exact values and the diagrams already shipped, in
 src/tisot/data/beyond_ladder_three_line.nc (``tisot paper`` prints its table).
 eps = 1, Delta_z = 0.3, p_c = 5 eps, model parameters read as renormalised (as the ladder).
@@ -40,6 +44,7 @@ from tisot.response.exact.verdict import (
     three_line_table,
 )
 from tisot.response.ladder import surface_parameters
+from tisot.response.maximally_crossed import _maximally_crossed_on
 from tisot.response.three_line import _three_line_on
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -55,6 +60,8 @@ POINTS = (
     *((COOPERON_FILE, "a0.03", r) for r in (1.0, 2.0)),
 )
 CLASSES = ("two crossings", "partners")
+#: the maximally crossed family at every order, by its parts (response.maximally_crossed.PARTS)
+FAMILY = {"family series": ("x", "psi"), "family partners": ("partners", "insertion")}
 
 
 def model_for(alpha):
@@ -63,22 +70,30 @@ def model_for(alpha):
         return SurfaceModel(fermi_energy=1.0, exchange_energy=DZ, disorder=alpha)
 
 
+def _sigma_shift(bubble, kernel, rr_bubble, rr_kernel, alpha):
+    """(d sigma_xy, d sigma_xx): sigma_xy from the RA pair, Kubo-Streda I's sigma_xx = RA - Re RR,
+    each dressed by Eq. 11, to first order in the kernel."""
+    ra = dressed_conductivity(bubble + kernel, alpha) - dressed_conductivity(bubble, alpha)
+    rr = dressed_conductivity(rr_bubble + rr_kernel, alpha) - dressed_conductivity(rr_bubble, alpha)
+    return float(ra[0, 1].real), float(ra[0, 0].real - rr[0, 0].real)
+
+
 def shifts(model, eta):
-    """{class: (d sigma_xy, d sigma_xx)}: each class's first-order change of sigma_xy (RA) and
-    of Kubo-Streda I's sigma_xx = RA - Re RR, on the class's grid, and the grid's side."""
+    """{name: (d sigma_xy, d sigma_xx)} on one grid, and the grid's side: each three-line class,
+    and the maximally crossed family at every order n >= 3 (response.maximally_crossed) split
+    into the Cooperon series' X + Psi ("family series") and its partners ("family partners")."""
     alpha = surface_parameters(model, CUTOFF).bare_disorder
     grid = _cooperon_grid(model, eta, CUTOFF, 1.0)
     out = {}
     for kind in CLASSES:
         th = _three_line_on(grid, eta, kind, rr=True)
-        ra = dressed_conductivity(th.bubble + th.kernel, alpha) - dressed_conductivity(
-            th.bubble, alpha
-        )
         rr_kernel = th.rr_self_energy + th.rr_crossed
-        rr = dressed_conductivity(th.rr_bubble + rr_kernel, alpha) - dressed_conductivity(
-            th.rr_bubble, alpha
-        )
-        out[kind] = (float(ra[0, 1].real), float(ra[0, 0].real - rr[0, 0].real))
+        out[kind] = _sigma_shift(th.bubble, th.kernel, th.rr_bubble, rr_kernel, alpha)
+    mc = _maximally_crossed_on(grid, eta, rr=True)
+    for name, keys in FAMILY.items():
+        ra = sum(mc.parts[k] for k in keys)
+        rr = sum(mc.rr_parts[k] for k in keys)
+        out[name] = _sigma_shift(mc.bubble, ra, mc.rr_bubble, rr, alpha)
     return out, grid.n
 
 
@@ -161,12 +176,16 @@ def compute():
     ds.attrs.update(
         units="model units hbar = v = 1; sigma in e^2/h",
         tisot_version=__version__,
-        diagrams_source=source_hash(*DIAGRAM_SOURCES, "response/three_line.py"),
+        diagrams_source=source_hash(
+            *DIAGRAM_SOURCES, "response/three_line.py", "response/maximally_crossed.py"
+        ),
         script="examples/beyond_ladder_three_line.py compute",
         description=(
             "sigma shifts (first order, dressed by Eq. 11) of the three-line classes: "
             "two_crossings_* and partners_* (the maximally crossed cuts beyond the Cooperon "
-            "series), beside the shipped exact values and diagrams at the same eta"
+            "series), and of the maximally crossed family at every order n >= 3: "
+            "family_series_* (X + Psi) and family_partners_* (the rest, with Sigma_C), beside "
+            "the shipped exact values and diagrams at the same eta"
         ),
     )
     save_dataset(ds, DATA)

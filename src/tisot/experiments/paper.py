@@ -425,6 +425,7 @@ def _report(fig3_ds, eq19_ds, eq17, table, files, attrs) -> str:
     one_crossing = verdict.one_crossing_table()
     large_eta = verdict.large_eta_table()
     three_line = verdict.three_line_table()
+    family = verdict.cooperon_family_table()
     small_alpha = verdict.small_alpha_table()
     if beyond:
         parts += [
@@ -508,6 +509,17 @@ def _report(fig3_ds, eq19_ds, eq17, table, files, attrs) -> str:
             "(`tisot/data/beyond_ladder_three_line.nc`); docs/beyond-ladder.md, section 3f.",
             "",
             three_line,
+        ]
+    if family:
+        parts += [
+            "",
+            "σ_xx and the Cooperon: the maximally crossed family summed over every order "
+            "(`tisot.response.maximally_crossed`: the series' X + Ψ with their partners, which "
+            "together keep the Ward identity) against the exact σ_xx residual that the "
+            "one-crossing set leaves: the weak-antilocalisation correction. Same cached data; "
+            "docs/beyond-ladder.md, section 3g.",
+            "",
+            family,
         ]
     if limit:
         parts += [
