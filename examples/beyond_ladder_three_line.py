@@ -3,6 +3,7 @@ after the one-crossing set.
 
     python examples/beyond_ladder_three_line.py compute    # ~10 min on 2 cores -> shipped data
     python examples/beyond_ladder_three_line.py table      # the tables of docs/beyond-ladder.md, 3f-3g
+    python examples/beyond_ladder_three_line.py box        # 3g's family in the exact boxes (~1 min)
 
 Every skeleton diagram with three disorder lines is in one of two classes: the two-crossing
 ring (one line crosses the other two) and the maximally crossed one, whose cuts with no line or
@@ -39,6 +40,7 @@ from tisot.response.exact.verdict import (
     COOPERON_FILE,
     LARGE_ETA_FILE,
     THREE_LINE_FILE,
+    cooperon_family_table,
     exact_means,
     load_verdict,
     three_line_table,
@@ -192,11 +194,55 @@ def compute():
     print(three_line_table(ds))
 
 
+def box_family(points=((0.2, 10.0), (0.1, 7.0)), ratios=(0.25, 0.5, 1.0)):
+    """The family's sigma_xx shift summed in the exact runs' boxes (lattice.box_ladder's lattice,
+    its SCBA and V_0 average) against the plane's: is the box the rest of sigma_xx's residual
+    at alpha = 0.1 (docs/beyond-ladder.md, 3g)? Prints a table (~1 min)."""
+    from tisot.response.cooperon import _Grid, _momenta
+    from tisot.response.exact.lattice import V0_NODES, _lattice_green, lattice_side
+
+    def family_xx(grid, eta, alpha):
+        mc = _maximally_crossed_on(grid, eta, rr=True)
+        ra, rr = sum(mc.parts.values()), sum(mc.rr_parts.values())
+        return _sigma_shift(mc.bubble, ra, mc.rr_bubble, rr, alpha)[1]
+
+    print("| α | L/ℓ | η/Γ | family's σ_xx shift, plane | in the box |")
+    print("|---|---|---|---|---|")
+    for alpha, box_over_ell in points:
+        m = model_for(alpha)
+        par = surface_parameters(m, CUTOFF)
+        L = box_over_ell * m.mean_free_path
+        n = lattice_side(m, L, CUTOFF)
+        kx, ky, inside = _momenta(n, L / n, par.cutoff)
+        W = 2 * np.pi * par.bare_disorder
+        x, w = np.polynomial.hermite_e.hermegauss(V0_NODES)
+        for ratio in ratios:
+            eta = ratio * _shipped(COOPERON_FILE, f"a{alpha:.2f}", ratio)["gamma"]
+            plane = family_xx(_cooperon_grid(m, eta, CUTOFF, 1.0), eta, par.bare_disorder)
+            box = []
+            for xi in x:  # the uniform V_0's average, as box_ladder
+                energy = par.bare_fermi_energy - np.sqrt(W) / L * xi + 1j * eta
+                e_t, d_t, gr = _lattice_green(par, energy, kx, ky, inside, L * L)
+                ga = np.conj(np.swapaxes(gr, -1, -2))
+                grid = _Grid(
+                    n=n, h=L / n, W=W, gr_k=gr, ga_k=ga, e_t=e_t, d_t=d_t, cutoff=par.cutoff
+                )
+                box.append(family_xx(grid, eta, par.bare_disorder))
+            print(
+                f"| {alpha:.2f} | {box_over_ell:g} | {ratio:g} | {plane:+.4f} | "
+                f"{float(w @ np.array(box) / w.sum()):+.4f} |"
+            )
+
+
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "table"
     if command == "compute":
         compute()
     elif command == "table":
         print(three_line_table())
+        print()
+        print(cooperon_family_table())
+    elif command == "box":
+        box_family()
     else:
-        raise SystemExit(f"unknown command {command!r}: compute or table")
+        raise SystemExit(f"unknown command {command!r}: compute, table or box")
