@@ -663,6 +663,7 @@ SMALL_ALPHA_RUNS = {
     "a0.02-6l": (0.02, 6.0, 64, 223, 1.5),
     "a0.01-6l": (0.01, 6.0, 10, 214, 1.5),
     "a0.02-pc5": (0.02, 4.0, 14, 225, 5.0),
+    "a0.015-pc5": (0.015, 4.0, 8, 226, 5.0),
 }
 SMALL_ALPHA_CACHE = ROOT / "build" / "beyond_ladder_small_alpha"
 

@@ -517,13 +517,20 @@ def test_exact_sigma_xx_and_density_rate_meet_the_ladder_at_alpha_001():
 
 @pytest.mark.parametrize(
     ("alpha", "box_over_ell", "cutoff"),
-    [(0.01, 4.0, 1.5), (0.01, 6.0, 1.5), (0.02, 6.0, 1.5), (0.03, 6.0, 1.5), (0.02, 4.0, 5.0)],
+    [
+        (0.01, 4.0, 1.5),
+        (0.01, 6.0, 1.5),
+        (0.02, 6.0, 1.5),
+        (0.03, 6.0, 1.5),
+        (0.02, 4.0, 5.0),
+        (0.015, 4.0, 5.0),
+    ],
 )
 def test_exact_hall_value_down_to_alpha_001_is_the_crossed_one(alpha, box_over_ell, cutoff):
     """Section 3e: at eta = Gamma/2 and Gamma the exact sigma_xy^I lies within 3 sigma + 0.01 (the
     size of the uncomputed higher orders, section 3d) of ladder + X + Psi + the Cooperon series
     summed in the box, and more than 4 sigma below the noncrossing ladder's; in both boxes at
-    alpha = 0.01, and at alpha = 0.02 at the cutoff of section 3c (5 eps)."""
+    alpha = 0.01, and at alpha = 0.02 and 0.015 at the cutoff of section 3c (5 eps)."""
     from tisot.response.exact.verdict import small_alpha_means
 
     r = _run(small_alpha_runs(), alpha, box_over_ell, cutoff)
