@@ -38,7 +38,8 @@ import numpy as np
 from ..model.surface import SurfaceModel
 from ._ladder_kernel import PAULI
 from .cooperon import CURRENT_SLOTS, _cooperon_grid, _Grid, _row_blocks
-from .one_crossing import DENSITY_SLOTS, _pauli_components
+from .one_crossing import DENSITY_SLOTS
+from .three_line import _check, _scba_response, _triple
 
 #: the swap that closes the chain: S[(a b), (c d)] = delta_ad delta_bc (pair index 2 a + b)
 SWAP = np.einsum("ad,bc->abcd", np.eye(2), np.eye(2)).reshape(4, 4)
@@ -151,10 +152,6 @@ def _family(pairs: _Pairs, slots, lines, sigma_insertion):
     return out, (lambda f: pairs.close(rr_chain, pairs.pair("R", f)))  # Int Tr[Sigma_C^R f]
 
 
-def _triple(s1, g1, m, g2, s2, g3, weight) -> complex:
-    return weight * complex(np.einsum("ij,xyjk,kl,xylm,mn,xyni->", s1, g1, m, g2, s2, g3))
-
-
 def _bubble(g1, g2, slots, weight):
     out = np.zeros((4, 4), complex)
     for a, b in slots:
@@ -178,32 +175,19 @@ def maximally_crossed(
     exactly ``lines`` >= 2 lines (the checks), split into X, Psi, the partner cuts and the
     insertion of Sigma_C with the SCBA's response. ``density`` adds the density and sigma_z
     entries (the Ward identity's), ``rr`` the R-R pair. ``size`` overrides the grid (tests)."""
-    if not (math.isfinite(eta) and eta > 0):
-        raise ValueError(f"eta must be finite and > 0 (model units), got {eta!r}")
-    if not (math.isfinite(resolution) and 0.25 <= resolution <= 4):
-        raise ValueError(f"resolution must lie in [0.25, 4], got {resolution!r}")
+    _check(eta, resolution, density, rr)
     if lines is not None and not (isinstance(lines, int) and lines >= 2):
         raise ValueError(f"lines must be None (every n >= 3) or an integer >= 2, got {lines!r}")
-    for name, flag in (("density", density), ("rr", rr)):
-        if not isinstance(flag, bool):
-            raise ValueError(f"{name} must be True or False, got {flag!r}")
     grid = _cooperon_grid(model, eta, cutoff, resolution, size=size)
     return _maximally_crossed_on(grid, eta, density, rr, lines)
 
 
 def _maximally_crossed_on(grid: _Grid, eta, density=False, rr=False, lines=None):
     slots = CURRENT_SLOTS + (DENSITY_SLOTS if density else ())
-    gr, ga, W = grid.gr_k, grid.ga_k, grid.W
+    gr, ga = grid.gr_k, grid.ga_k
     weight = 1.0 / (grid.n * grid.h) ** 2
     parts, with_sigma = _family(_Pairs(grid, gr, ga), slots, lines, True)
-    # the SCBA's response dSigma = W Int G (Sigma_C + dSigma) G (three_line's, one_crossing's)
-    feedback = np.column_stack(
-        [_pauli_components(W * weight * (gr @ PAULI[j] @ gr).sum(axis=(0, 1))) for j in range(4)]
-    )
-    source = np.array([0.5 * W * with_sigma(gr @ PAULI[i] @ gr) for i in range(4)])
-    d_sigma = np.einsum("i,ijk->jk", np.linalg.solve(np.eye(4) - feedback, source), PAULI)
-    gg = (gr @ gr).sum(axis=(0, 1)) * weight
-    trace = with_sigma(gr @ gr) + complex(np.trace(d_sigma @ gg))  # Int Tr dG^R
+    d_sigma, trace = _scba_response(grid, with_sigma)  # Sigma_C's; trace: Int Tr dG^R
     d_sigma_a = np.conj(d_sigma.T)  # Sigma^A = (Sigma^R)^+
     for a, b in slots:
         parts["insertion"][a, b] += _triple(PAULI[a], gr, d_sigma, gr, PAULI[b], ga, weight)

@@ -243,6 +243,13 @@ def three_line(
     identity's), ``rr`` the R-R pair. ``size`` overrides the grid's side (tests)."""
     if kind not in LINES:
         raise ValueError(f"kind must be one of {tuple(LINES)}, got {kind!r}")
+    _check(eta, resolution, density, rr)
+    grid = _cooperon_grid(model, eta, cutoff, resolution, size=size)
+    return _three_line_on(grid, eta, kind, density, rr)
+
+
+def _check(eta, resolution, density, rr) -> None:
+    """The arguments every ring evaluation shares (three_line, maximally_crossed)."""
     if not (math.isfinite(eta) and eta > 0):
         raise ValueError(f"eta must be finite and > 0 (model units), got {eta!r}")
     if not (math.isfinite(resolution) and 0.25 <= resolution <= 4):
@@ -250,8 +257,22 @@ def three_line(
     for name, flag in (("density", density), ("rr", rr)):
         if not isinstance(flag, bool):
             raise ValueError(f"{name} must be True or False, got {flag!r}")
-    grid = _cooperon_grid(model, eta, cutoff, resolution, size=size)
-    return _three_line_on(grid, eta, kind, density, rr)
+
+
+def _scba_response(grid: _Grid, with_sigma):
+    """(dSigma^R (2, 2), Int Tr dG^R) for a self-energy Sigma given by ``with_sigma(f) =
+    Int Tr[Sigma(k) f(k)]``: the SCBA's response dSigma = W Int G (Sigma + dSigma) G, solved in
+    Pauli components (``one_crossing``'s) through traces with Sigma alone, source_i =
+    W Tr[s_i G Sigma G]/2."""
+    gr, W = grid.gr_k, grid.W
+    weight = 1.0 / (grid.n * grid.h) ** 2
+    feedback = np.column_stack(
+        [_pauli_components(W * weight * (gr @ PAULI[j] @ gr).sum(axis=(0, 1))) for j in range(4)]
+    )
+    source = np.array([0.5 * W * with_sigma(gr @ PAULI[i] @ gr) for i in range(4)])
+    d_sigma = np.einsum("i,ijk->jk", np.linalg.solve(np.eye(4) - feedback, source), PAULI)
+    gg = (gr @ gr).sum(axis=(0, 1)) * weight
+    return d_sigma, with_sigma(gr @ gr) + complex(np.trace(d_sigma @ gg))
 
 
 def _three_line_on(grid: _Grid, eta: float, kind: str, density=False, rr=False) -> ThreeLine:
@@ -268,18 +289,7 @@ def _three_line_on(grid: _Grid, eta: float, kind: str, density=False, rr=False) 
         props = [ring.propagator(("R",), gr)] * (n_v - 1) + [grid.to_space(f_k)]
         return sum(ring.trace(line, props) for line in lines)
 
-    # the SCBA's response dSigma = W Int G (Sigma + dSigma) G, in Pauli components
-    # (``one_crossing``'s), through traces with Sigma alone: source_i = W Tr[s_i G Sigma G]/2
-    feedback = np.column_stack(
-        [
-            _pauli_components(grid.W * weight * (gr @ PAULI[j] @ gr).sum(axis=(0, 1)))
-            for j in range(4)
-        ]
-    )
-    source = np.array([0.5 * grid.W * with_sigma(gr @ PAULI[i] @ gr) for i in range(4)])
-    d_sigma = np.einsum("i,ijk->jk", np.linalg.solve(np.eye(4) - feedback, source), PAULI)
-    gg = (gr @ gr).sum(axis=(0, 1)) * weight
-    trace = with_sigma(gr @ gr) + complex(np.trace(d_sigma @ gg))  # Int Tr dG^R
+    d_sigma, trace = _scba_response(grid, with_sigma)  # trace: Int Tr dG^R
     d_sigma_a = np.conj(d_sigma.T)  # Sigma^A = (Sigma^R)^+
     insertion, cuts = _cuts(ring, kind, slots, rr=False)
     bubble = np.zeros((4, 4), complex)
