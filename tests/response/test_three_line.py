@@ -156,12 +156,24 @@ def test_rotation_and_the_mirror(grid):
         ({"kind": "three crossings"}, "kind must be one of"),
         ({"resolution": 10.0}, "resolution must lie"),
         ({"rr": 1}, "rr must be"),
+        ({"size": 3}, "size must be None .* integer >= 8"),
+        ({"size": 0}, "size must be None .* integer >= 8"),
     ],
 )
 def test_bad_input_is_named(kwargs, match):
     args = {"eta": 0.1, **kwargs}
     with pytest.raises(ValueError, match=match):
         three_line(model(0.2), **args)
+
+
+def test_a_grid_past_the_memory_limit_is_refused_with_its_own_peak(monkeypatch):
+    """The guard counts this evaluation's peak (PEAK_ARRAYS, measured), not the series' 7 arrays:
+    a 64-cell grid with a 20 MB limit passes the series' count (7.3 MB) but not this one's."""
+    import tisot.response.three_line as module
+
+    monkeypatch.setattr(module, "MAX_BYTES", 20e6)
+    with pytest.raises(ValueError, match=r"needs 0.023 GB \(limit 0.02 GB\): raise eta or alpha"):
+        three_line(model(0.2), 0.1, size=64)
 
 
 def test_a_ring_with_three_propagators_on_one_edge_is_refused(grid):

@@ -31,20 +31,24 @@ crossed class, ``lines=2`` the one-crossing set, the resummed X and Psi are the 
 from __future__ import annotations
 
 import math
+import operator
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..model.surface import SurfaceModel
 from ._ladder_kernel import PAULI
-from .cooperon import CURRENT_SLOTS, _cooperon_grid, _Grid, _row_blocks
+from .cooperon import CURRENT_SLOTS, _Grid, _row_blocks
 from .one_crossing import DENSITY_SLOTS
-from .three_line import _check, _scba_response, _triple
+from .three_line import _check, _ring_grid, _scba_response, _triple
 
 #: the swap that closes the chain: S[(a b), (c d)] = delta_ad delta_bc (pair index 2 a + b)
 SWAP = np.einsum("ad,bc->abcd", np.eye(2), np.eye(2)).reshape(4, 4)
-#: the parts of the family (module docstring); "insertion" is Sigma_C with the SCBA's response
-PARTS = ("x", "psi", "partners", "insertion")
+#: the parts of the family (module docstring): X_n, Psi, the partner cuts (two or more lines on
+#: one arc) and the insertion of Sigma_C with the SCBA's response; the last two are the partners
+PARTS = ("x", "psi", "partner cuts", "insertion")
+#: measured peak (tracemalloc, n = 160, density and rr): 24 grid arrays of 16 components
+PEAK_ARRAYS = 25
 
 
 @dataclass(frozen=True)
@@ -70,7 +74,7 @@ class MaximallyCrossed:
     @property
     def partners(self) -> np.ndarray:
         """What the Cooperon series lacks: the partner cuts and the insertion."""
-        return self.parts["partners"] + self.parts["insertion"]
+        return self.parts["partner cuts"] + self.parts["insertion"]
 
 
 class _Pairs:
@@ -110,36 +114,53 @@ def _power(x, exact=None):
     return inv
 
 
+def _converges(**chains) -> None:
+    """The geometric series (1 - x)^-1 sums x^n only if x's spectral radius is < 1 at every Q."""
+    for name, x in chains.items():
+        radius = max(np.abs(np.linalg.eigvals(x[rows])).max() for rows in _row_blocks(x.shape[0]))
+        if not radius < 1:
+            raise ValueError(
+                f"the maximally crossed series diverges here: the {name} pair propagator has "
+                f"spectral radius {radius:.3g} >= 1 (the Cooperon is too close to massless); "
+                "raise eta or |Delta_z|, or sum a finite number of lines (lines=n)"
+            )
+
+
 def _family(pairs: _Pairs, slots, lines, sigma_insertion):
-    """PARTS (without the SCBA's response) for every slot (a, b); ``lines`` None: n >= 3."""
+    """(PARTS without the SCBA's response, for every slot (a, b); ``lines`` None: n >= 3) and
+    the map f -> Int Tr[Sigma_C^R f] that the SCBA's response to Sigma_C needs."""
     gr, ga = pairs.gr, pairs.ga
     RA, RR, AA = pairs.pair("R", "A"), pairs.pair("R", "R"), pairs.pair("A", "A")
     out = {p: np.zeros((4, 4), complex) for p in PARTS}
     if lines is None:
+        _converges(RA=RA, RR=RR, AA=AA)
         g_ra, g_rr, g_aa = (_power(x) for x in (RA, RR, AA))
         ra1, ra2 = RA @ g_ra, RA @ RA @ g_ra
         rr1, rr2, aa1, aa2 = RR @ g_rr, RR @ RR @ g_rr, AA @ g_aa, AA @ AA @ g_aa
     for a, b in slots:
         vb, va = gr @ PAULI[b] @ ga, ga @ PAULI[a] @ gr
-        b_x = pairs.pair(vb, va)
-        b_ba, b_aa_ = pairs.pair(vb, "A"), pairs.pair("A", va)
-        b_rb, b_ra_ = pairs.pair("R", vb), pairs.pair("R", va)
+        # named by their two propagators: b_vb_a = B[V_b, G^A] etc.
+        b_vb_va = pairs.pair(vb, va)
+        b_vb_a, b_a_va = pairs.pair(vb, "A"), pairs.pair("A", va)
+        b_r_vb, b_r_va = pairs.pair("R", vb), pairs.pair("R", va)
         close = pairs.close
         if lines is None:
-            out["x"][a, b] += close(ra2, b_x)
-            out["psi"][a, b] += close(ra1, b_ba, b_aa_) + close(b_rb, ra1, b_ra_)
-            out["partners"][a, b] += close(g_ra, b_ba, aa1, b_aa_) + close(rr1, b_rb, g_ra, b_ra_)
+            out["x"][a, b] += close(ra2, b_vb_va)
+            out["psi"][a, b] += close(ra1, b_vb_a, b_a_va) + close(b_r_vb, ra1, b_r_va)
+            out["partner cuts"][a, b] += close(g_ra, b_vb_a, aa1, b_a_va) + close(
+                rr1, b_r_vb, g_ra, b_r_va
+            )
         else:
             n, p = lines, _power
-            out["x"][a, b] += close(p(RA, n - 1), b_x)
+            out["x"][a, b] += close(p(RA, n - 1), b_vb_va)
             for r in range(1, 2 * n):
                 if r < n:
-                    chain = (p(RA, r - 1), b_ba, p(AA, n - r - 1), b_aa_)
+                    chain = (p(RA, r - 1), b_vb_a, p(AA, n - r - 1), b_a_va)
                 elif r > n:
-                    chain = (p(RR, r - n - 1), b_rb, p(RA, 2 * n - r - 1), b_ra_)
+                    chain = (p(RR, r - n - 1), b_r_vb, p(RA, 2 * n - r - 1), b_r_va)
                 else:
                     continue
-                out["psi" if abs(n - r) == 1 else "partners"][a, b] += close(*chain)
+                out["psi" if abs(n - r) == 1 else "partner cuts"][a, b] += close(*chain)
         if sigma_insertion:  # Sigma_C in G^R (r = 2n) and in G^A (r = 0)
             t_r, t_a = vb @ PAULI[a] @ gr, va @ PAULI[b] @ ga
             if lines is None:
@@ -175,10 +196,16 @@ def maximally_crossed(
     exactly ``lines`` >= 2 lines (the checks), split into X, Psi, the partner cuts and the
     insertion of Sigma_C with the SCBA's response. ``density`` adds the density and sigma_z
     entries (the Ward identity's), ``rr`` the R-R pair. ``size`` overrides the grid (tests)."""
-    _check(eta, resolution, density, rr)
-    if lines is not None and not (isinstance(lines, int) and lines >= 2):
-        raise ValueError(f"lines must be None (every n >= 3) or an integer >= 2, got {lines!r}")
-    grid = _cooperon_grid(model, eta, cutoff, resolution, size=size)
+    _check(eta, resolution, density, rr, size)
+    if lines is not None:
+        try:
+            n = operator.index(lines)
+        except TypeError:
+            n = -1
+        if n < 2:
+            raise ValueError(f"lines must be None (every n >= 3) or an integer >= 2, got {lines!r}")
+        lines = n
+    grid = _ring_grid(model, eta, cutoff, resolution, size, PEAK_ARRAYS)
     return _maximally_crossed_on(grid, eta, density, rr, lines)
 
 

@@ -11,8 +11,8 @@ other n - 1 positions (per unit area):
 (W = 2 pi alpha, Eq. 5; X_k the position of vertex k's line; F_k(y) = Int d^2k/(2 pi)^2 e^{iky}
 f_k(k), the propagator from vertex k to vertex k + 1, every momentum inside |p| < p_c). For
 n = 3 each propagator depends on P_0, P_1 or P_0 - P_1: the double integral is one convolution
-(FFT) and one sum. ``ring`` evaluates it on ``cooperon``'s grid, for any pairing of the ring's
-vertices; ``ring`` with n = 2 reproduces X + Psi (tested).
+(FFT) and one sum. ``_Ring.trace`` evaluates it on ``cooperon``'s grid, for any pairing of the
+ring's vertices; with n = 2 it reproduces X + Psi (tested).
 
 Going round the ring from s_a, the propagators are retarded up to s_b and advanced back to s_a
 (Tr[s_a G^R s_b G^A ...], Eq. 12's order). Every pairing of the vertices, with the two current
@@ -39,13 +39,15 @@ from __future__ import annotations
 
 import itertools
 import math
+import numbers
+import operator
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..model.surface import SurfaceModel
 from ._ladder_kernel import PAULI
-from .cooperon import CURRENT_SLOTS, _cooperon_grid, _Grid
+from .cooperon import CURRENT_SLOTS, MAX_BYTES, _cooperon_grid, _Grid
 from .one_crossing import DENSITY_SLOTS, _flip, _pauli_components
 
 LETTERS = "abcdefgh"
@@ -243,13 +245,22 @@ def three_line(
     identity's), ``rr`` the R-R pair. ``size`` overrides the grid's side (tests)."""
     if kind not in LINES:
         raise ValueError(f"kind must be one of {tuple(LINES)}, got {kind!r}")
-    _check(eta, resolution, density, rr)
-    grid = _cooperon_grid(model, eta, cutoff, resolution, size=size)
+    _check(eta, resolution, density, rr, size)
+    grid = _ring_grid(model, eta, cutoff, resolution, size, PEAK_ARRAYS)
     return _three_line_on(grid, eta, kind, density, rr)
 
 
-def _check(eta, resolution, density, rr) -> None:
+#: measured peak (tracemalloc, n = 160, density and rr): 21 grid arrays of 16 components
+PEAK_ARRAYS = 22
+#: the smallest grid side ``size`` may set: below it the Fermi ring is not resolved
+MIN_SIZE = 8
+
+
+def _check(eta, resolution, density, rr, size=None) -> None:
     """The arguments every ring evaluation shares (three_line, maximally_crossed)."""
+    for name, value in (("eta", eta), ("resolution", resolution)):
+        if isinstance(value, bool) or not isinstance(value, numbers.Real):
+            raise ValueError(f"{name} must be a real number, got {value!r}")
     if not (math.isfinite(eta) and eta > 0):
         raise ValueError(f"eta must be finite and > 0 (model units), got {eta!r}")
     if not (math.isfinite(resolution) and 0.25 <= resolution <= 4):
@@ -257,6 +268,29 @@ def _check(eta, resolution, density, rr) -> None:
     for name, flag in (("density", density), ("rr", rr)):
         if not isinstance(flag, bool):
             raise ValueError(f"{name} must be True or False, got {flag!r}")
+    if size is not None:
+        try:
+            side = operator.index(size)
+        except TypeError:
+            side = None
+        if side is None or side < MIN_SIZE:
+            raise ValueError(
+                f"size must be None (the grid cooperon_series picks) or an integer >= {MIN_SIZE}, "
+                f"got {size!r}"
+            )
+
+
+def _ring_grid(model, eta, cutoff, resolution, size, peak_arrays) -> _Grid:
+    """``cooperon_series``' grid, refused when this evaluation's own peak, ``peak_arrays``
+    grid arrays of 16 components (more than the series' 7), would pass MAX_BYTES."""
+    grid = _cooperon_grid(model, eta, cutoff, resolution, size=size)
+    nbytes = peak_arrays * grid.n**2 * 16 * 16
+    if nbytes > MAX_BYTES:
+        raise ValueError(
+            f"this evaluation on the {grid.n} x {grid.n} grid needs {nbytes / 1e9:.2g} GB "
+            f"(limit {MAX_BYTES / 1e9:.3g} GB): raise eta or alpha, or lower resolution"
+        )
+    return grid
 
 
 def _scba_response(grid: _Grid, with_sigma):
