@@ -34,8 +34,8 @@ import numpy as np
 import xarray as xr
 
 from tisot.model import SurfaceModel
+from tisot.response.analytic import conductivity
 from tisot.response.cooperon import _cooperon_grid
-from tisot.response.exact.reference import dressed_conductivity
 from tisot.response.exact.verdict import (
     COOPERON_FILE,
     LARGE_ETA_FILE,
@@ -63,7 +63,7 @@ POINTS = (
 )
 CLASSES = ("two crossings", "partners")
 #: the maximally crossed family at every order, by its parts (response.maximally_crossed.PARTS)
-FAMILY = {"family series": ("x", "psi"), "family partners": ("partners", "insertion")}
+FAMILY = {"family series": ("x", "psi"), "family partners": ("partner cuts", "insertion")}
 
 
 def model_for(alpha):
@@ -72,18 +72,27 @@ def model_for(alpha):
         return SurfaceModel(fermi_energy=1.0, exchange_energy=DZ, disorder=alpha)
 
 
+def _first_order(bubble, kernel, alpha):
+    """d sigma (2, 2) to first order in ``kernel``: K = M [1 - pi alpha M]^-1 (Eq. 11) moves by
+    R dM R, R = [1 - pi alpha M]^-1; linear, so the shifts of the parts add up to the whole's."""
+    R = np.linalg.inv(np.eye(4) - np.pi * alpha * bubble)
+    return conductivity((R @ kernel @ R)[1:, 1:])
+
+
 def _sigma_shift(bubble, kernel, rr_bubble, rr_kernel, alpha):
     """(d sigma_xy, d sigma_xx): sigma_xy from the RA pair, Kubo-Streda I's sigma_xx = RA - Re RR,
     each dressed by Eq. 11, to first order in the kernel."""
-    ra = dressed_conductivity(bubble + kernel, alpha) - dressed_conductivity(bubble, alpha)
-    rr = dressed_conductivity(rr_bubble + rr_kernel, alpha) - dressed_conductivity(rr_bubble, alpha)
+    ra = _first_order(bubble, kernel, alpha)
+    rr = _first_order(rr_bubble, rr_kernel, alpha)
     return float(ra[0, 1].real), float(ra[0, 0].real - rr[0, 0].real)
 
 
 def shifts(model, eta):
     """{name: (d sigma_xy, d sigma_xx)} on one grid, and the grid's side: each three-line class,
-    and the maximally crossed family at every order n >= 3 (response.maximally_crossed) split
-    into the Cooperon series' X + Psi ("family series") and its partners ("family partners")."""
+    the series' third terms X_3 + Psi_3 ("series n3": with the partners, the whole maximally
+    crossed class), and the maximally crossed family at every order n >= 3
+    (response.maximally_crossed) split into the Cooperon series' X + Psi ("family series") and
+    its partners ("family partners")."""
     alpha = surface_parameters(model, CUTOFF).bare_disorder
     grid = _cooperon_grid(model, eta, CUTOFF, 1.0)
     out = {}
@@ -91,6 +100,10 @@ def shifts(model, eta):
         th = _three_line_on(grid, eta, kind, rr=True)
         rr_kernel = th.rr_self_energy + th.rr_crossed
         out[kind] = _sigma_shift(th.bubble, th.kernel, th.rr_bubble, rr_kernel, alpha)
+    third = _maximally_crossed_on(grid, eta, rr=True, lines=3)
+    ra = third.parts["x"] + third.parts["psi"]
+    rr = third.rr_parts["x"] + third.rr_parts["psi"]
+    out["series n3"] = _sigma_shift(third.bubble, ra, third.rr_bubble, rr, alpha)
     mc = _maximally_crossed_on(grid, eta, rr=True)
     for name, keys in FAMILY.items():
         ra = sum(mc.parts[k] for k in keys)
@@ -185,7 +198,8 @@ def compute():
         description=(
             "sigma shifts (first order, dressed by Eq. 11) of the three-line classes: "
             "two_crossings_* and partners_* (the maximally crossed cuts beyond the Cooperon "
-            "series), and of the maximally crossed family at every order n >= 3: "
+            "series), series_n3_* (the series' third terms X_3 + Psi_3), and of the maximally "
+            "crossed family at every order n >= 3: "
             "family_series_* (X + Psi) and family_partners_* (the rest, with Sigma_C), beside "
             "the shipped exact values and diagrams at the same eta"
         ),

@@ -346,14 +346,16 @@ def large_eta_table(ds: xr.Dataset | None = None) -> str:
 def three_line_residuals(ds: xr.Dataset) -> dict[str, np.ndarray]:
     """Per point of THREE_LINE_FILE: the exact sigma_xy^I's residual after the one-crossing set
     (exact - the box's ladder + X + Psi + series - the set's step in the plane), its error, the
-    three-line sum (two crossings + partners) and the residual after it; sigma_xx likewise
-    (exact - the box's ladder - the set's step)."""
+    three-line sum beyond the series (two crossings + partners) and the residual after it;
+    sigma_xx likewise (exact - the box's ladder - the set's step), whose three-line sum is the
+    whole third order, X_3 + Psi_3 included: its residual subtracts no part of the series, and
+    the partners without X_3 + Psi_3 keep no Ward identity."""
     set_xy = ds.sigma_xy_one_crossing - ds.sigma_xy_cooperon
     set_xx = ds.sigma_xx_one_crossing - ds.sigma_xx
     after_xy = (ds.exact_sigma_xy - ds.box_sigma_xy_cooperon - set_xy).values
     after_xx = (ds.exact_sigma_xx - ds.box_sigma_xx - set_xx).values
     three_xy = (ds.two_crossings_sigma_xy + ds.partners_sigma_xy).values
-    three_xx = (ds.two_crossings_sigma_xx + ds.partners_sigma_xx).values
+    three_xx = (ds.two_crossings_sigma_xx + ds.partners_sigma_xx + ds.series_n3_sigma_xx).values
     out = {
         "set_xy": set_xy.values,
         "after_set_xy": after_xy,
