@@ -139,7 +139,7 @@ def test_rotation_and_the_mirror(small):
         ({"eta": 0.0}, "eta must be finite and > 0"),
         ({"eta": float("nan")}, "eta must be finite and > 0"),
         ({"resolution": 10.0}, r"resolution must lie in \[0.25, 4\]"),
-        ({"eta": "0.01"}, "eta must be a real number"),
+        ({"eta": "0.01"}, "eta must be a real number > 0"),
         ({"lines": 1}, "lines must be None"),
         ({"lines": 2.5}, "lines must be None"),
         ({"rr": 1}, "rr must be True or False"),
@@ -170,3 +170,17 @@ def test_a_divergent_series_is_refused(small):
     with pytest.raises(ValueError, match=r"diverges here.*lines=n"):
         _converges(RA=x)
     _converges(RA=0.9 * x)  # radius 0.9: fine
+
+
+def test_every_order_checks_its_three_geometric_series(small, monkeypatch):
+    """lines None sums RA, RR and AA as geometric series: each is checked first (a spy on the
+    check); at a fixed order nothing is summed and nothing is checked."""
+    import tisot.response.maximally_crossed as module
+
+    seen = []
+    monkeypatch.setattr(module, "_converges", lambda **chains: seen.append(sorted(chains)))
+    _, eta, g = small
+    module._maximally_crossed_on(g, eta)
+    assert seen == [["AA", "RA", "RR"]]
+    module._maximally_crossed_on(g, eta, lines=3)
+    assert len(seen) == 1

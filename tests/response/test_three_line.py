@@ -172,8 +172,11 @@ def test_a_grid_past_the_memory_limit_is_refused_with_its_own_peak(monkeypatch):
     import tisot.response.three_line as module
 
     monkeypatch.setattr(module, "MAX_BYTES", 20e6)
-    with pytest.raises(ValueError, match=r"needs 0.023 GB \(limit 0.02 GB\): raise eta or alpha"):
+    with pytest.raises(ValueError, match=r"needs 0.023 GB \(limit 0.02 GB\): lower size"):
         three_line(model(0.2), 0.1, size=64)
+    monkeypatch.setattr(module, "MAX_BYTES", 1e3)  # the grid the series picks: eta is the fix
+    with pytest.raises(ValueError, match=r"GB \(limit 1e-06 GB\): raise eta or alpha"):
+        three_line(model(0.2), 0.1)
 
 
 def test_a_ring_with_three_propagators_on_one_edge_is_refused(grid):

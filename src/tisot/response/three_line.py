@@ -258,9 +258,10 @@ MIN_SIZE = 8
 
 def _check(eta, resolution, density, rr, size=None) -> None:
     """The arguments every ring evaluation shares (three_line, maximally_crossed)."""
+    allowed = {"eta": "> 0 (model units)", "resolution": "in [0.25, 4]"}
     for name, value in (("eta", eta), ("resolution", resolution)):
         if isinstance(value, bool) or not isinstance(value, numbers.Real):
-            raise ValueError(f"{name} must be a real number, got {value!r}")
+            raise ValueError(f"{name} must be a real number {allowed[name]}, got {value!r}")
     if not (math.isfinite(eta) and eta > 0):
         raise ValueError(f"eta must be finite and > 0 (model units), got {eta!r}")
     if not (math.isfinite(resolution) and 0.25 <= resolution <= 4):
@@ -286,9 +287,10 @@ def _ring_grid(model, eta, cutoff, resolution, size, peak_arrays) -> _Grid:
     grid = _cooperon_grid(model, eta, cutoff, resolution, size=size)
     nbytes = peak_arrays * grid.n**2 * 16 * 16
     if nbytes > MAX_BYTES:
+        fix = "raise eta or alpha, or lower resolution" if size is None else "lower size"
         raise ValueError(
             f"this evaluation on the {grid.n} x {grid.n} grid needs {nbytes / 1e9:.2g} GB "
-            f"(limit {MAX_BYTES / 1e9:.3g} GB): raise eta or alpha, or lower resolution"
+            f"(limit {MAX_BYTES / 1e9:.3g} GB): {fix}"
         )
     return grid
 
