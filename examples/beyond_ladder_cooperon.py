@@ -1,7 +1,7 @@
 """The Hall residual of the exact average against ladder + X + Psi, as a function of the
 broadening eta, and the maximally crossed (Cooperon) series that accounts for it.
 
-    python examples/beyond_ladder_cooperon.py compute [name ...]   # slow (~1.5 h on 2 cores)
+    python examples/beyond_ladder_cooperon.py compute [name ...]   # slow (~2 h on 2 cores)
     python examples/beyond_ladder_cooperon.py gather [--fresh]      # cache -> shipped data
     python examples/beyond_ladder_cooperon.py unpack                # shipped data -> cache
     python examples/beyond_ladder_cooperon.py plot                  # figure + table, instant
@@ -57,8 +57,8 @@ RATIOS = (1 / 32, 1 / 16, 1 / 8, 1 / 4, 1 / 2, 1.0, 2.0)
 
 #: name: (alpha, L / ell, samples, seed)
 RUNS = {
-    "a0.20": (0.2, 10.0, 320, 8),
-    "a0.10": (0.1, 7.0, 320, 7),
+    "a0.20": (0.2, 10.0, 1600, 8),
+    "a0.10": (0.1, 7.0, 1600, 7),
     "a0.05": (0.05, 6.0, 64, 51),
     "a0.03": (0.03, 5.0, 48, 31),
     "a0.03-4l": (0.03, 4.0, 64, 32),  # the box-size row at alpha = 0.03

@@ -27,17 +27,18 @@ def shipped():
 
 def test_the_third_order_closes_the_residual_at_large_eta(shipped):
     """At eta >= 2 Gamma, where the expansion in lines converges like Gamma/eta, the residual the
-    one-crossing set leaves has the three lines' sign and falls to within 3 sigma; at 2 Gamma to
-    under 0.6 of itself in every run (0.18-0.58 measured)."""
+    one-crossing set leaves has the three lines' sign; at 2 Gamma they close it to under 0.6 of
+    itself in every run (0.05-0.58 measured; with 1600 samples the 0.31 left at alpha = 0.1 is
+    7 sigma), at 4 Gamma to under 1e-4, the box sums' own accuracy."""
     ds, r = shipped
     ratio = ds.eta_over_gamma.values
     large = ratio >= 2
     assert large.sum() >= 6
     assert np.all(r["after_set_xy"][large] < 0) and np.all(r["three_xy"][large] < 0)
-    assert np.all(np.abs(r["after_all_xy"][large]) < 3 * r["err_xy"][large] + 1e-4)
-    two = ratio == 2
-    assert two.sum() == 4
+    two, four = ratio == 2, ratio == 4
+    assert two.sum() == 4 and four.sum() == 2
     assert np.all(np.abs(r["after_all_xy"][two]) < 0.6 * np.abs(r["after_set_xy"][two]))
+    assert np.all(np.abs(r["after_all_xy"][four]) < 1e-4)
 
 
 def test_the_third_order_overshoots_below_gamma(shipped):
@@ -55,8 +56,10 @@ def test_the_third_order_overshoots_below_gamma(shipped):
 def test_the_cooperon_family_is_the_sigma_xx_residual(shipped):
     """Section 3g: where the exact sigma_xx^I's residual after the one-crossing set is beyond
     2.5 sigma (alpha = 0.2 and 0.1, eta <= Gamma), the conserving maximally crossed family at
-    every order has its sign and 0.4-1.3 of its size (1.13, 0.93, 0.88 at alpha = 0.2; 0.53,
-    0.49, 0.61 at 0.1 measured); at alpha = 0.2 the residual after it is within 1 sigma. The
+    every order has its sign and 0.4-1.3 of its size (0.98, 0.84, 0.74 at alpha = 0.2; 0.50,
+    0.48, 0.53 at 0.1 measured, 1600 samples); at alpha = 0.2 the residual after it is within
+    2.5 sigma (0.3, 2.0, 1.9 sigma), at alpha = 0.1 beyond 4 sigma (5.3, 6.6, 4.7: half of it
+    is not the family). The
     series' X + Psi without the partners would not conserve particles (test_maximally_crossed).
     (At 4 Gamma the residual, -0.0004 +- 0.0001, is the box sums' own accuracy, section 3d.)"""
     ds, r = shipped
@@ -66,7 +69,9 @@ def test_the_cooperon_family_is_the_sigma_xx_residual(shipped):
     assert np.all((share > 0.4) & (share < 1.3))
     strong = big & (ds.alpha.values == 0.2)
     assert strong.sum() == 3
-    assert np.all(np.abs(r["after_family_xx"][strong]) < r["err_xx"][strong])
+    assert np.all(np.abs(r["after_family_xx"][strong]) < 2.5 * r["err_xx"][strong])
+    weak = big & (ds.alpha.values == 0.1)
+    assert np.all(r["after_family_xx"][weak] > 4 * r["err_xx"][weak])
 
 
 def test_the_hall_partners_converge_by_n_3_at_large_eta(shipped):
