@@ -4,6 +4,7 @@ after the one-crossing set.
     python examples/beyond_ladder_three_line.py compute    # ~10 min on 2 cores -> shipped data
     python examples/beyond_ladder_three_line.py table      # the tables of docs/beyond-ladder.md, 3f-3g
     python examples/beyond_ladder_three_line.py box        # 3g's family in the exact boxes (~1 min)
+    python examples/beyond_ladder_three_line.py q0         # 3g's Q = 0 double counting (~30 s)
 
 Every skeleton diagram with three disorder lines is in one of two classes: the two-crossing
 ring (one line crosses the other two) and the maximally crossed one, whose cuts with no line or
@@ -25,6 +26,7 @@ eps = 1, Delta_z = 0.3, p_c = 5 eps, model parameters read as renormalised (as t
 
 from __future__ import annotations
 
+import math
 import sys
 import time
 import warnings
@@ -34,6 +36,7 @@ import numpy as np
 import xarray as xr
 
 from tisot.model import SurfaceModel
+from tisot.response._ladder_kernel import PAULI
 from tisot.response.analytic import conductivity
 from tisot.response.cooperon import _cooperon_grid
 from tisot.response.exact.verdict import (
@@ -43,6 +46,7 @@ from tisot.response.exact.verdict import (
     cooperon_family_table,
     exact_means,
     load_verdict,
+    three_line_residuals,
     three_line_table,
 )
 from tisot.response.ladder import surface_parameters
@@ -248,6 +252,91 @@ def box_family(points=((0.2, 10.0), (0.1, 7.0)), ratios=(0.25, 0.5, 1.0)):
             )
 
 
+def _superop(g1, g2):
+    """(p, 4, 4): (1/2) Tr[s_i G1_p s_j G2_p], the ladder's rung map in the Pauli basis."""
+    return 0.5 * np.einsum("iab,pbc,jcd,pda->pij", PAULI, g1, PAULI, g2)
+
+
+def ladder_without_q0(g1, g2, c, area, remove=True):
+    """K_ab (4, 4) of the box's ladder with rungs of weight c = W/L^2 (Eqs. 11-12 on the
+    lattice), without its Q = 0 rung (p' = p) if ``remove``: the vertex
+    Gamma(p) = s_b + c sum_{p' != p} G1 Gamma G2 is, per p, Lambda_p^-1 (s_b + c S) with
+    Lambda_p = 1 + c G_p, and S = sum_p G_p Gamma(p) = (1 - c T)^-1 T s_b, T = sum_p G_p Lambda_p^-1
+    (G_p the rung map); K = (2 / L^2) (1 - c T)^-1 T, M [1 - pi alpha M]^-1 when nothing is
+    removed."""
+    rung = _superop(g1, g2)
+    t = (rung @ np.linalg.inv(np.eye(4) + c * rung)).sum(axis=0) if remove else rung.sum(axis=0)
+    return (2 / area) * np.linalg.inv(np.eye(4) - c * t) @ t
+
+
+def green_without_q0(par, energy, kx, ky, area, start, tol=1e-13, steps=2000):
+    """G^R (p, 2, 2) at the box's momenta (kx, ky inside the cutoff) of the SCBA without the
+    Q = 0 line: Sigma(p) = (W/L^2) sum_{p' != p} G(p') (Eqs. 10-11 on the lattice), solved by
+    damped iteration from ``start`` (the lattice SCBA's G)."""
+    c = 2 * math.pi * par.bare_disorder / area
+    h0 = kx[:, None, None] * PAULI[2] - ky[:, None, None] * PAULI[1] - par.bare_delta_z * PAULI[3]
+    g_inverse_bare = energy * PAULI[0] - h0
+    g = np.array(start, dtype=complex)
+    for _ in range(steps):
+        new = np.linalg.inv(g_inverse_bare - c * g.sum(axis=0) + c * g)
+        if np.abs(new - g).max() < tol:
+            return new
+        g = 0.5 * (g + new)
+    raise RuntimeError(f"the SCBA without the Q = 0 line did not converge at {energy:.4g}")
+
+
+def box_sigma_xx_without_q0(model, eta, box_length, remove=True, nodes=None):
+    """Kubo-Streda I's sigma_xx (RA - Re RR) of the SCBA ladder summed in the box, averaged over
+    V_0 as lattice.box_ladder, with the Q = 0 line taken out of the SCBA and of the ladder
+    (``remove``): V_0 is then counted once, in its exact average (lattice.py's docstring)."""
+    from tisot.response.cooperon import _momenta
+    from tisot.response.exact.lattice import V0_NODES, _lattice_green, lattice_side
+
+    par = surface_parameters(model, CUTOFF)
+    n = lattice_side(model, box_length, CUTOFF)
+    area = box_length**2
+    kx, ky, inside = _momenta(n, box_length / n, par.cutoff)
+    keep = inside[..., 0, 0]
+    W = 2 * math.pi * par.bare_disorder
+    x, w = np.polynomial.hermite_e.hermegauss(nodes or V0_NODES)
+    values = []
+    for xi in x:
+        energy = par.bare_fermi_energy - math.sqrt(W) / box_length * xi + 1j * eta
+        gr = _lattice_green(par, energy, kx, ky, inside, area)[2][keep]
+        if remove:
+            gr = green_without_q0(par, energy, kx[keep], ky[keep], area, gr)
+        ga = np.conj(np.swapaxes(gr, -1, -2))
+        ra = conductivity(ladder_without_q0(gr, ga, W / area, area, remove)[1:, 1:])
+        rr = conductivity(ladder_without_q0(gr, gr, W / area, area, remove)[1:, 1:])
+        values.append(ra[0, 0].real - rr[0, 0].real)
+    return float(w @ np.array(values) / w.sum())
+
+
+def q0_double_counting(ratios=(0.25, 0.5, 1.0, 2.0)):
+    """How far the box sums' Q = 0 double counting moves sigma_xx^I: the SCBA and the ladder in
+    the box with and without the Q = 0 line, against the shipped residual after the family
+    (docs/beyond-ladder.md, 3g). Prints a table (~30 s)."""
+    ds = load_verdict(THREE_LINE_FILE)
+    r = three_line_residuals(ds)
+    print(
+        "| α | L/ℓ | η/Γ | σ_xx^I residual after the family | Q = 0 line out of the box's "
+        "SCBA and ladder | residual after both |"
+    )
+    print("|---|---|---|---|---|---|")
+    for i in range(ds.sizes["point"]):
+        ratio = float(ds.eta_over_gamma[i])
+        if ratio not in ratios or str(ds.run.values[i]) not in ("a0.20", "a0.10", "a0.05"):
+            continue
+        m = model_for(float(ds.alpha[i]))
+        L, eta = float(ds.box_over_ell[i]) * m.mean_free_path, ratio * float(ds.gamma[i])
+        shift = box_sigma_xx_without_q0(m, eta, L) - box_sigma_xx_without_q0(m, eta, L, False)
+        rest, err = r["after_family_xx"][i], r["err_xx"][i]
+        print(
+            f"| {float(ds.alpha[i]):.2f} | {float(ds.box_over_ell[i]):.0f} | {ratio:g} | "
+            f"{rest:+.4f} ± {err:.4f} | {shift:+.4f} | {rest - shift:+.4f} ± {err:.4f} |"
+        )
+
+
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "table"
     if command == "compute":
@@ -258,5 +347,7 @@ if __name__ == "__main__":
         print(cooperon_family_table())
     elif command == "box":
         box_family()
+    elif command == "q0":
+        q0_double_counting()
     else:
-        raise SystemExit(f"unknown command {command!r}: compute, table or box")
+        raise SystemExit(f"unknown command {command!r}: compute, table, box or q0")
