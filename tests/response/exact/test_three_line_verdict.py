@@ -44,7 +44,7 @@ def test_the_third_order_closes_the_residual_at_large_eta(shipped):
 
 def test_the_third_order_overshoots_below_gamma(shipped):
     """At eta <= Gamma/2 the three lines have the residual's sign but twice its size or more
-    (2.1-4.2 measured): the residual after them has the opposite sign, beyond 2 sigma. The
+    (2.1-4.9 measured): the residual after them has the opposite sign, beyond 2 sigma. The
     expansion in crossed lines is not converged there (the fourth order is not computed)."""
     ds, r = shipped
     small = ds.eta_over_gamma.values <= 0.5
